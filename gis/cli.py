@@ -1,0 +1,94 @@
+"""Command-line interface (flask --app app ...): migrations, seeding, export, validation."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from gis.errors import AlreadySeeded, Invalid
+
+db_cli = AppGroup("db", help="Store schema (Alembic migrations).")
+
+
+def init_app(app):
+    app.cli.add_command(db_cli)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(validate_command)
+
+
+def _store():
+    from gis.web import get_store
+
+    return get_store()
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Apply every pending migration to DATABASE_URL."""
+    _store().migrate()
+    click.echo(f"store is at the latest schema: {_safe_url(current_app.config['DATABASE_URL'])}")
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--force", is_flag=True, help="Replace the store's projects even if they were edited.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the store already holds projects.")
+def seed_command(force, if_empty):
+    """Load projects.geojson and layers/ into the store (validated, one transaction)."""
+    from gis.schema import validate_collection
+    from gis.store.seed import load_seed
+
+    store = _store()
+    store.migrate()
+    if if_empty and not store.is_empty():
+        click.echo("store already holds projects; nothing loaded (use `flask seed` to reload seed data)")
+        return
+    try:
+        summary = load_seed(store, current_app.config["PROJECTS_FILE"], current_app.config["LAYERS_DIR"],
+                            force=force, validate=lambda fc: [str(p) for p in validate_collection(fc)])
+    except (AlreadySeeded, Invalid) as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        for field, problems in (exc.details or {}).items():
+            for p in problems if isinstance(problems, list) else [problems]:
+                click.echo(f"  {p}", err=True)
+        sys.exit(1)
+    click.echo(f"seeded: {json.dumps(summary, ensure_ascii=False)}")
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+def export_command(path):
+    """Write the store's projects as a GeoJSON FeatureCollection (- for stdout)."""
+    from gis.store.seed import export_geojson
+
+    text = json.dumps(export_geojson(_store()), ensure_ascii=False, indent=1)
+    if path == "-":
+        click.echo(text)
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        click.echo(f"wrote {path}")
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def validate_command(files):
+    """Check GeoJSON files against the data model; exit 1 with one line per problem."""
+    from gis.validate import main
+
+    sys.exit(main(list(files)))
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return "<unparsable url>"

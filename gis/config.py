@@ -1,0 +1,75 @@
+"""Settings, declared once as data. Read from the environment, then the test dict.
+
+``docs/configuration`` in the README is checked against this table by a test.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS = (
+    Setting("GIS_ENV", "production",
+            "production or development. Production refuses to start without SECRET_KEY."),
+    Setting("DATABASE_URL", "sqlite:///" + os.path.join(ROOT, "instance", "cantho.db"),
+            "Store URL: sqlite:///path (embedded default) or postgresql://user@host/db (PostGIS)."),
+    Setting("SECRET_KEY", None,
+            "Signs sessions. Required in production; development keeps a random one in instance/secret_key."),
+    Setting("HOST", "127.0.0.1", "Address `make run` listens on."),
+    Setting("PORT", 5000, "Port `make run` listens on."),
+    Setting("PROJECTS_FILE", os.path.join(ROOT, "projects.geojson"), "Seed file of the plan's key projects."),
+    Setting("LAYERS_DIR", os.path.join(ROOT, "layers"), "Folder of base layers with manifest.json."),
+)
+
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def from_environ(environ=os.environ) -> dict:
+    """Settings from the environment, falling back to the declared defaults."""
+    out = dict(DEFAULTS)
+    for s in SETTINGS:
+        if s.name in environ and environ[s.name] != "":
+            out[s.name] = environ[s.name]
+    out["PORT"] = int(out["PORT"])
+    return out
+
+
+def finalise(config: dict, instance_path: str) -> dict:
+    """Check the combined settings; fill a development secret. Raises ConfigError."""
+    env = config.get("GIS_ENV")
+    if env not in ("production", "development"):
+        raise ConfigError(f"GIS_ENV must be 'production' or 'development', not {env!r}")
+    if not config.get("SECRET_KEY"):
+        if env == "production" and not config.get("TESTING"):
+            raise ConfigError("SECRET_KEY is required in production: set the SECRET_KEY environment variable "
+                              "to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')")
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    return config
+
+
+def _development_secret(instance_path: str) -> str:
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        os.makedirs(instance_path, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key)
+        return key
