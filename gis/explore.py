@@ -1,0 +1,106 @@
+"""What the public pages show: filtered projects, shared by the map, the list and the CSV.
+
+Filters are query parameters, so every view is a shareable link:
+``/?status=implementation&sector=transport.road&district=cai-rang&q=cai+cui``.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+
+from gis import schema, search
+from gis.api import parse_project_query, _values
+from gis.errors import BadRequest
+
+FILTER_FIELDS = ("status", "sector", "lead_agency", "district")
+PAGE_PARAMS = ("lang", "sort", "order")
+MAX_QUERY_LENGTH = 200
+
+
+@dataclasses.dataclass
+class Selection:
+    status: tuple = ()
+    sector: tuple = ()
+    lead_agency: tuple = ()
+    district: tuple = ()
+    q: str = ""
+
+    def is_filtered(self) -> bool:
+        return any((self.status, self.sector, self.lead_agency, self.district, self.q))
+
+    def as_params(self) -> list[tuple[str, str]]:
+        """The selection as query parameters (for links: list, CSV, embed, map)."""
+        out = [(name, v) for name in FILTER_FIELDS for v in getattr(self, name)]
+        if self.q:
+            out.append(("q", self.q))
+        return out
+
+
+def parse_selection(args, extra_allowed=()) -> tuple[Selection, object]:
+    """(Selection, ProjectQuery) from request args; 400 for unknown parameters or codes."""
+    allowed = set(FILTER_FIELDS) | {"q"} | set(PAGE_PARAMS) | set(extra_allowed)
+    unknown = sorted(set(args) - allowed)
+    if unknown:
+        raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
+    districts = _values(args, "district")
+    bad = [d for d in districts if d not in schema.codes("districts")]
+    if bad:
+        raise BadRequest(f"unknown district {', '.join(map(repr, bad))} (allowed: {', '.join(schema.codes('districts'))})")
+    q = " ".join(args.get("q", [""])[-1].split())
+    if len(q) > MAX_QUERY_LENGTH:
+        raise BadRequest(f"search text is longer than {MAX_QUERY_LENGTH} characters")
+    query = parse_project_query({k: v for k, v in args.items() if k in ("status", "sector", "lead_agency")})
+    sel = Selection(query.status, query.sector, query.lead_agency, districts, q)
+    return sel, query
+
+
+def select_projects(store, args, extra_allowed=()) -> tuple[Selection, list[dict]]:
+    sel, query = parse_selection(args, extra_allowed)
+    features = [f for f in store.list_projects(query)
+                if search.matches_district(f, sel.district) and search.matches_text(f, sel.q)]
+    return sel, features
+
+
+SORT_KEYS = {
+    "name": lambda p, lang: search.fold(p.get("name_vi" if lang == "vi" else "name_en") or ""),
+    "status": lambda p, lang: schema.codes("status").index(p["status"]),
+    "sector": lambda p, lang: p.get("sector") or "",
+    "lead_agency": lambda p, lang: p.get("lead_agency") or "",
+    "progress": lambda p, lang: -1 if p.get("progress") is None else p["progress"],
+    "planned_end": lambda p, lang: p.get("planned_end") or "9999",
+    "updated_at": lambda p, lang: p.get("updated_at") or "",
+}
+
+
+def sort_features(features, key: str, order: str, lang: str) -> list[dict]:
+    if key not in SORT_KEYS:
+        raise BadRequest(f"cannot sort by {key!r} (allowed: {', '.join(SORT_KEYS)})")
+    if order not in ("asc", "desc"):
+        raise BadRequest("order must be asc or desc")
+    return sorted(features, key=lambda f: SORT_KEYS[key](f["properties"], lang), reverse=order == "desc")
+
+
+CSV_COLUMNS = ("id", "name_vi", "name_en", "sector", "status", "progress", "lead_agency", "plan_section",
+               "planned_start", "planned_end", "actual_start", "actual_end", "investment_vnd", "districts",
+               "location_accuracy", "updated_at", "sources")
+
+
+def to_csv(features) -> bytes:
+    """UTF-8 with BOM (Excel then shows Vietnamese correctly); lists joined with "; "."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in features:
+        p = f["properties"]
+        row = []
+        for col in CSV_COLUMNS:
+            value = p.get(col)
+            if isinstance(value, list):
+                value = "; ".join(map(str, value))
+            text = "" if value is None else str(value)
+            if text[:1] in ("=", "+", "-", "@") and col not in ("progress", "investment_vnd"):
+                text = "'" + text  # no formula injection when opened in a spreadsheet
+            row.append(text)
+        writer.writerow(row)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

@@ -1,0 +1,150 @@
+"""build_map(...) -> folium.Map. Knows nothing of HTTP.
+
+Project values reach JavaScript only through Jinja's ``tojson`` (HTML-safe JSON) and
+become text in the page through DOM ``textContent`` in static/js/map.js — never through
+string concatenation into HTML or JS. Folium draws the frame (map, base layers,
+clusters, controls); our script draws the projects, legend, popups and reset control.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import folium
+from branca.element import MacroElement
+from folium import plugins
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from gis import schema, style
+from gis.geo import CITY_BBOX, to_leaflet_bounds
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+
+@dataclasses.dataclass
+class MapText:
+    """Every string the map shows, already translated by the caller."""
+
+    lang: str
+    labels: dict  # key -> translated text (legend, popup field labels, controls)
+
+
+class ProjectsLayer(JSCSSMixin, MacroElement):
+    """Adds the projects to the per-group clusters through CanThoMap.addProjects()."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            CanThoMap.addProjects({{ this._parent.get_name() }}, {{ this.data|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, options: dict, own_js: str, own_css: str):
+        super().__init__()
+        self._name = "ProjectsLayer"
+        self.data = data
+        self.options = options
+        # Instance-level lists: never touch folium's class-level asset lists.
+        self.default_js = [("cantho_map_js", own_js)]
+        self.default_css = [("cantho_map_css", own_css)]
+
+
+def _group_of(sector: str) -> str:
+    return next((c.extra.get("group") for c in schema.codelist("sector") if c.code == sector), "other")
+
+
+def sector_groups(lang: str) -> list[tuple[str, str]]:
+    """(group code, label) in codelist order; labels come from the schema's group names."""
+    names = {"transport": ("Giao thông", "Transport"), "tourism": ("Du lịch", "Tourism"),
+             "economy": ("Khu kinh tế, công nghiệp", "Economic zones"), "rural": ("Nông thôn mới", "New rural")}
+    seen = []
+    for c in schema.codelist("sector"):
+        g = c.extra.get("group")
+        if g not in (x[0] for x in seen):
+            vi, en = names.get(g, (g, g))
+            seen.append((g, vi if lang == "vi" else en))
+    return seen
+
+
+def legend_data(lang: str) -> dict:
+    return {
+        "statuses": [{"code": c.code, "label": c.title(lang), "colour": style.STATUS_COLOURS[c.code],
+                      "ink": style.STATUS_INK.get(c.code, "#ffffff")} for c in schema.codelist("status")],
+        "sectors": [{"code": c.code, "label": c.title(lang), "group": c.extra.get("group"),
+                     **style.SECTOR_SYMBOLS[c.code]} for c in schema.codelist("sector")],
+        "agencies": {c.code: c.title(lang) for c in schema.codelist("lead_agency")},
+    }
+
+
+def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], text: MapText,
+              own_js: str, own_css: str, project_url: str, tiles: bool = True,
+              bounds=None, height: str = "100%", compact: bool = False, fmt_date=str) -> folium.Map:
+    """The public map.
+
+    projects: GeoJSON features from the store. layers: (manifest entry, features) in
+    drawing order. project_url: a URL with "__id__" where the project id goes.
+    """
+    fit = to_leaflet_bounds(bounds or CITY_BBOX)
+    m = folium.Map(location=[(fit[0][0] + fit[1][0]) / 2, (fit[0][1] + fit[1][1]) / 2], zoom_start=10,
+                   tiles=None, control_scale=True, max_zoom=18, min_zoom=7, height=height,
+                   prefer_canvas=False, zoom_control=not compact)
+    m.fit_bounds(fit)
+    if tiles:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name=text.labels["osm"], overlay=True,
+                         control=True, show=True, max_zoom=19).add_to(m)
+    for entry, features in layers:
+        name = entry.get("name")
+        title = entry.get("title_vi" if text.lang == "vi" else "title_en") or name
+        if entry.get("accuracy") == "indicative":
+            title = f"{title} ({text.labels['indicative']})"
+        layer_style = {**style.DEFAULT_LAYER_STYLE, **style.LAYER_STYLES.get(name, {})}
+        tooltip_field = "name_vi" if text.lang == "vi" else "name_en"
+        has_names = features and all(tooltip_field in (f.get("properties") or {}) for f in features)
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features}, name=title, control=True, overlay=True,
+            style_function=lambda _f, s=layer_style: s, interactive=bool(has_names),
+            tooltip=folium.GeoJsonTooltip(fields=[tooltip_field], labels=False) if has_names else None,
+        ).add_to(m)
+    clusters = {}
+    for group, label in sector_groups(text.lang):
+        cluster = plugins.MarkerCluster(name=label, overlay=True, control=True,
+                                        options={"maxClusterRadius": 40, "disableClusteringAtZoom": 13,
+                                                 "spiderfyOnMaxZoom": True, "showCoverageOnHover": False})
+        cluster.add_to(m)
+        clusters[group] = cluster.get_name()
+    if not compact:
+        plugins.Fullscreen(position="topleft", title=text.labels["fullscreen"],
+                           title_cancel=text.labels["fullscreen_exit"]).add_to(m)
+    data = {"type": "FeatureCollection", "features": [_slim(f, fmt_date) for f in projects]}
+    options = {"clusters": clusters, "groups": {c.code: c.extra.get("group") for c in schema.codelist("sector")},
+               "legend": legend_data(text.lang), "labels": text.labels, "projectUrl": project_url,
+               "bounds": fit, "lang": text.lang, "showLegend": not compact}
+    ProjectsLayer(data, options, own_js, own_css).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+POPUP_PROPERTIES = ("name_vi", "name_en", "status", "progress", "lead_agency", "sector", "planned_start",
+                    "planned_end", "actual_start", "actual_end", "location_accuracy")
+
+
+DATE_PROPERTIES = ("planned_start", "planned_end", "actual_start", "actual_end")
+
+
+def _slim(feature: dict, fmt_date=str) -> dict:
+    """Only what the map needs (keeps the page light); dates formatted for the locale."""
+    props = feature.get("properties") or {}
+    slim = {k: props.get(k) for k in POPUP_PROPERTIES}
+    for k in DATE_PROPERTIES:
+        if slim.get(k):
+            slim[k] = fmt_date(slim[k])
+    return {"type": "Feature", "id": feature["id"], "geometry": feature["geometry"], "properties": slim}
+
+
+def render_parts(m: folium.Map) -> dict:
+    """Folium's header (CSS/JS links), body (map div) and script, for our own base.html."""
+    root = m.get_root()
+    root.render()
+    return {"header": root.header.render(), "html": root.html.render(), "script": root.script.render()}

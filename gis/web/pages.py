@@ -1,0 +1,117 @@
+"""HTML pages for the public: the map, the list (+ CSV), a project, the embed view."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, url_for
+from flask_babel import gettext as _
+
+from gis import assets, explore, mapview, schema, style
+from gis.formatting import fmt_date
+from gis.web import args, get_store
+from gis.web.i18n import current_lang
+from gis.web.vendor import vendor_url
+
+bp = Blueprint("pages", __name__)
+
+
+def map_labels() -> dict:
+    return {
+        "osm": _("OpenStreetMap background"), "indicative": _("indicative"),
+        "fullscreen": _("Full screen"), "fullscreen_exit": _("Exit full screen"),
+        "reset_view": _("Reset view"), "legend": _("Legend"), "status": _("Status"), "sector": _("Sector"),
+        "progress": _("Progress"), "unknown": _("unknown"), "lead_agency": _("Lead agency"),
+        "planned": _("Planned"), "actual": _("Actual"), "details": _("Project page"),
+        "indicative_note": _("Boundaries and rivers are indicative drawings, not official boundaries."),
+    }
+
+
+def base_layers():
+    store = get_store()
+    return [(entry, store.list_layer(entry["name"])) for entry in assets_manifest()]
+
+
+def assets_manifest():
+    from gis.layers import load_manifest
+    from flask import current_app
+
+    return load_manifest(current_app.config["LAYERS_DIR"])
+
+
+def render_map(features, *, compact=False, bounds=None, height="100%", layers=True):
+    lang = current_lang()
+    m = mapview.build_map(
+        projects=features, layers=base_layers() if layers else [],
+        text=mapview.MapText(lang, map_labels()),
+        own_js=url_for("static", filename="js/map.js"), own_css=url_for("static", filename="css/map.css"),
+        project_url=url_for("pages.project", project_id="__id__"), compact=compact, bounds=bounds,
+        height=height, fmt_date=lambda v: fmt_date(v, lang))
+    assets.localise(m, vendor_url)
+    return mapview.render_parts(m)
+
+
+def filter_options(lang):
+    return {name: [(c.code, c.title(lang)) for c in schema.codelist(codelist)]
+            for name, codelist in (("status", "status"), ("sector", "sector"), ("lead_agency", "lead_agency"),
+                                   ("district", "districts"))}
+
+
+def common_context(sel):
+    lang = current_lang()
+    params = sel.as_params()
+    return {"sel": sel, "options": filter_options(lang), "query_string": urlencode(params),
+            "status_colours": style.STATUS_COLOURS, "status_ink": style.STATUS_INK,
+            "code_title": lambda name, code: schema.code_title(name, code, lang)}
+
+
+@bp.get("/")
+def index():
+    sel, features = explore.select_projects(get_store(), args())
+    total = get_store().count_projects()
+    return render_template("index.html", count=len(features), total=total, map=render_map(features),
+                           **common_context(sel))
+
+
+@bp.get("/embed")
+def embed():
+    sel, features = explore.select_projects(get_store(), args())
+    return render_template("embed.html", count=len(features), map=render_map(features, compact=True),
+                           **common_context(sel))
+
+
+@bp.get("/projects")
+def project_list():
+    a = args()
+    sel, features = explore.select_projects(get_store(), a)
+    key, order = a.get("sort", ["name"])[-1], a.get("order", ["asc"])[-1]
+    features = explore.sort_features(features, key, order, current_lang())
+    return render_template("projects/list.html", features=features, sort=key, order=order,
+                           sort_keys=list(explore.SORT_KEYS), **common_context(sel))
+
+
+@bp.get("/projects.csv")
+def project_csv():
+    sel, features = explore.select_projects(get_store(), args())
+    features = explore.sort_features(features, "name", "asc", "vi")
+    return Response(explore.to_csv(features), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="cantho-key-projects.csv"'})
+
+
+@bp.get("/projects/<project_id>")
+def project(project_id):
+    store = get_store()
+    feature = store.get_project(project_id)
+    history = store.history(project_id, limit=200)
+    lang = current_lang()
+    return render_template("projects/detail.html", f=feature, p=feature["properties"], history=history,
+                           fields={fl.name: fl for fl in schema.fields()},
+                           map=render_map([feature], compact=True, layers=False, bounds=_bounds_of(feature)),
+                           code_title=lambda name, code: schema.code_title(name, code, lang),
+                           status_colours=style.STATUS_COLOURS, status_ink=style.STATUS_INK)
+
+
+def _bounds_of(feature, pad=0.01):
+    import shapely.geometry
+
+    minx, miny, maxx, maxy = shapely.geometry.shape(feature["geometry"]).bounds
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)

@@ -1,0 +1,151 @@
+/* The Cần Thơ key-projects map: draws the projects, legend, popups and the reset control.
+ * Data arrives as JSON (Jinja tojson); every value reaches the page through textContent
+ * or setAttribute, never innerHTML. Sets window.mapReady when drawn. */
+(function () {
+  "use strict";
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k === "style") Object.assign(node.style, attrs[k]);
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function byCode(list) {
+    var out = {};
+    list.forEach(function (item) { out[item.code] = item; });
+    return out;
+  }
+
+  function popupContent(props, id, opt) {
+    var L_ = opt.labels, st = opt.statusBy[props.status] || {}, lang = opt.lang;
+    var name = lang === "vi" ? props.name_vi : (props.name_en || props.name_vi);
+    var root = el("div", { "class": "cantho-popup", "data-project-id": id });
+    root.appendChild(el("h3", { "class": "cantho-popup-title", text: name }));
+    var badge = el("span", { "class": "status-badge", text: st.label || props.status,
+      style: { background: st.colour || "#999", color: st.ink || "#fff" } });
+    root.appendChild(el("p", {}, [badge]));
+    var progress = props.progress;
+    var bar = el("div", { "class": "progress-bar", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
+      "aria-label": L_.progress });
+    if (progress === null || progress === undefined) {
+      bar.appendChild(el("span", { "class": "progress-unknown", text: L_.progress + ": " + L_.unknown }));
+    } else {
+      bar.setAttribute("aria-valuenow", String(progress));
+      bar.appendChild(el("span", { "class": "progress-fill", style: { width: progress + "%", background: st.colour || "#999" } }));
+      bar.appendChild(el("span", { "class": "progress-text", text: L_.progress + ": " + progress + "%" }));
+    }
+    root.appendChild(bar);
+    var dl = el("dl", { "class": "cantho-popup-facts" });
+    function row(label, value) {
+      if (value === null || value === undefined || value === "") return;
+      dl.appendChild(el("dt", { text: label }));
+      dl.appendChild(el("dd", { text: String(value) }));
+    }
+    row(L_.lead_agency, opt.legend.agencies[props.lead_agency] || props.lead_agency);
+    row(L_.planned, [props.planned_start, props.planned_end].filter(Boolean).join(" – "));
+    row(L_.actual, [props.actual_start, props.actual_end].filter(Boolean).join(" – "));
+    root.appendChild(dl);
+    root.appendChild(el("a", { href: opt.projectUrl.replace("__id__", encodeURIComponent(id)), "class": "cantho-popup-link",
+      text: L_.details }));
+    return root;
+  }
+
+  function pointIcon(props, opt) {
+    var st = opt.statusBy[props.status] || {}, sec = opt.sectorBy[props.sector] || {};
+    var pin = el("span", { "class": "cantho-pin status-" + props.status, style: { background: st.colour || "#999", color: st.ink || "#fff" } },
+      [el("i", { "class": "fa-solid " + (sec.icon || "fa-circle"), "aria-hidden": "true" })]);
+    return L.divIcon({ html: pin, className: "cantho-pin-wrap", iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12] });
+  }
+
+  function lineStyle(props, opt) {
+    var st = opt.statusBy[props.status] || {}, sec = opt.sectorBy[props.sector] || {};
+    return { color: st.colour || "#999", weight: sec.weight || 3, dashArray: sec.dash || null, opacity: 0.95,
+      fillColor: st.colour || "#999", fillOpacity: 0.35, className: "cantho-line status-" + props.status };
+  }
+
+  function addLegend(map, opt) {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = el("details", { "class": "cantho-legend" });
+      if (!window.matchMedia("(max-width: 700px)").matches) box.open = true;
+      box.appendChild(el("summary", { text: opt.labels.legend }));
+      box.appendChild(el("h4", { text: opt.labels.status }));
+      var ul = el("ul", { "class": "legend-statuses" });
+      opt.legend.statuses.forEach(function (s) {
+        var count = opt.counts[s.code] || 0;
+        ul.appendChild(el("li", { "data-status": s.code }, [
+          el("span", { "class": "swatch", style: { background: s.colour } }),
+          el("span", { "class": "legend-label", text: s.label }),
+          el("span", { "class": "legend-count", text: String(count) })]));
+      });
+      box.appendChild(ul);
+      box.appendChild(el("h4", { text: opt.labels.sector }));
+      var ul2 = el("ul", { "class": "legend-sectors" });
+      opt.legend.sectors.forEach(function (s) {
+        ul2.appendChild(el("li", {}, [el("i", { "class": "fa-solid " + s.icon, "aria-hidden": "true" }),
+          el("span", { text: " " + s.label })]));
+      });
+      box.appendChild(ul2);
+      box.appendChild(el("p", { "class": "legend-note", text: opt.labels.indicative_note }));
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    legend.addTo(map);
+  }
+
+  function addResetControl(map, bounds, label) {
+    var ctl = L.control({ position: "topleft" });
+    ctl.onAdd = function () {
+      var bar = el("div", { "class": "leaflet-bar" });
+      var a = el("a", { href: "#", role: "button", title: label, "aria-label": label, "class": "cantho-reset" },
+        [el("i", { "class": "fa-solid fa-house", "aria-hidden": "true" })]);
+      L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); map.fitBounds(bounds); });
+      bar.appendChild(a);
+      return bar;
+    };
+    ctl.addTo(map);
+  }
+
+  window.CanThoMap = {
+    addProjects: function (map, data, opt) {
+      opt.statusBy = byCode(opt.legend.statuses);
+      opt.sectorBy = byCode(opt.legend.sectors);
+      opt.counts = {};
+      var drawn = 0;
+      data.features.forEach(function (f) {
+        var props = f.properties, group = opt.groups[props.sector];
+        var target = window[opt.clusters[group]] || map;
+        var layer;
+        if (f.geometry.type === "Point") {
+          var c = f.geometry.coordinates;
+          layer = L.marker([c[1], c[0]], { icon: pointIcon(props, opt), title: opt.lang === "vi" ? props.name_vi : props.name_en,
+            alt: props.name_vi, keyboard: true });
+        } else {
+          // The single vector layer (Polyline/Polygon, multi-part included), not a group:
+          // clusters add non-point layers to the map as they are.
+          layer = L.geoJSON(f, { style: function () { return lineStyle(props, opt); } }).getLayers()[0];
+        }
+        layer.bindTooltip(opt.lang === "vi" ? props.name_vi : (props.name_en || props.name_vi));
+        layer.bindPopup(function () { return popupContent(props, f.id, opt); }, { maxWidth: 320 });
+        layer.feature = f;
+        target.addLayer(layer);
+        opt.counts[props.status] = (opt.counts[props.status] || 0) + 1;
+        drawn += 1;
+      });
+      map.invalidateSize();
+      var wide = window.matchMedia("(min-width: 701px)").matches && opt.showLegend;
+      map.fitBounds(opt.bounds, { paddingBottomRight: [wide ? 250 : 0, 0] });
+      if (opt.showLegend) addLegend(map, opt);
+      addResetControl(map, opt.bounds, opt.labels.reset_view);
+      window.cantho = { map: map, featureCount: drawn, counts: opt.counts };
+      window.mapReady = true;
+      document.dispatchEvent(new CustomEvent("cantho:map-ready", { detail: { count: drawn } }));
+    }
+  };
+})();
