@@ -39,10 +39,12 @@ def collection():
                 sector="economy.industry", lead_agency="bql-kcn", status="preparation",
                 updated_at="2026-10-15T00:00:00Z"),
         feature("cang-cai-cui", {"type": "Point", "coordinates": [105.8203, 10.0017]},
-                sector="transport.water", status="maintenance", data_notes={"progress": "không rõ"}),
+                sector="transport.water", status="maintenance", actual_end="2006-04-27",
+                data_notes={"progress": "không rõ"}),
         feature("xa-ntm-thoi-hung", {"type": "MultiPolygon", "coordinates": [
             [[[105.50, 10.15], [105.55, 10.15], [105.55, 10.20], [105.50, 10.15]]]]},
-                sector="rural.ntm", lead_agency="so-nnptnt", status="completion", ntm_year=2019),
+                sector="rural.ntm", lead_agency="so-nnptnt", status="completion", ntm_year=2019,
+                actual_end="2019"),
     ]}
 
 
@@ -179,7 +181,7 @@ def test_an_invalid_feature_in_the_middle_leaves_the_store_empty(store, tmp_path
     fc = collection()
     fc["features"][2]["geometry"] = {"type": "Point", "coordinates": "here"}
     with pytest.raises(Invalid, match="project #3 \\(cang-cai-cui\\)"):
-        load_seed(store, *write_seed(tmp_path, fc=fc))
+        load_seed(store, *write_seed(tmp_path, fc=fc), validate=False)  # the store's own check
     assert store.is_empty() and store.layer_names() == []
 
 
@@ -189,7 +191,7 @@ def test_a_duplicate_id_rejected_by_the_database_rolls_back_the_whole_seed(store
     fc = collection()
     fc["features"].insert(3, copy.deepcopy(fc["features"][0]))
     with pytest.raises(Invalid, match="duplicate project ids: cau-tran-hoang-na"):
-        load_seed(store, *write_seed(tmp_path, fc=fc))
+        load_seed(store, *write_seed(tmp_path, fc=fc), validate=False)
     assert store.is_empty() and store.history() == [] and store.layer_names() == []
 
 
@@ -199,7 +201,7 @@ def test_a_failed_forced_reseed_keeps_the_previous_data(store, tmp_path):
     fc = collection()
     fc["features"].append(copy.deepcopy(fc["features"][1]))  # duplicate id: fails inside the transaction
     with pytest.raises(Invalid):
-        load_seed(store, *write_seed(tmp_path, fc=fc), force=True)
+        load_seed(store, *write_seed(tmp_path, fc=fc), force=True, validate=False)
     assert store.get_project("kcn-o-mon")["properties"]["progress"] == 5
     assert store.has_edits() and store.count_projects() == 4
 
@@ -252,3 +254,11 @@ def test_seed_is_one_bulk_transaction_for_many_rows(store, tmp_path):
     summary = load_seed(store, *write_seed(tmp_path, fc=fc))
     assert summary["projects"] == 3000 and store.count_projects() == 3000
     assert store.count_projects(ProjectQuery(bbox=(105.3, 9.9, 105.3 + 0.0061, 9.9 + 0.0041))) == 4
+
+
+def test_the_data_model_validator_guards_the_seed_by_default(store, tmp_path):
+    fc = collection()
+    fc["features"][1]["properties"]["status"] = "started"
+    with pytest.raises(Invalid, match="1 problem"):
+        load_seed(store, *write_seed(tmp_path, fc=fc))
+    assert store.is_empty()

@@ -30,6 +30,8 @@ def project(pid, geometry=None, **props):
         "districts": ["ninh-kieu", "cai-rang"],
         "location_accuracy": "approximate",
         "sources": ["Kế hoạch 14-CTr/TU, mục III.3.c"],
+        # lets tests move a project to completion without inventing an end date
+        "data_notes": {"actual_end": "not known yet (test data)"},
     }
     base.update(props)
     return {"type": "Feature", "id": pid, "geometry": geometry, "properties": base}
@@ -331,15 +333,17 @@ def bbox_fixture_projects():
         project("line-crossing", {"type": "LineString", "coordinates": [[105.60, 10.05], [105.90, 10.06]]}),
         # polygon that contains the whole box: intersects without any vertex inside
         project("polygon-around", {"type": "Polygon", "coordinates": [[[105.5, 9.8], [106.0, 9.8], [106.0, 10.3],
-                                                                        [105.5, 10.3], [105.5, 9.8]]]}),
+                                                                        [105.5, 10.3], [105.5, 9.8]]]},
+                sector="tourism"),
         # L-shaped polygon whose envelope covers the box but whose arms avoid it
         project("polygon-l-shape", {"type": "Polygon", "coordinates": [[[105.60, 9.90], [105.95, 9.90],
                                                                          [105.95, 9.95], [105.65, 9.95],
                                                                          [105.65, 10.20], [105.60, 10.20],
-                                                                         [105.60, 9.90]]]}),
+                                                                         [105.60, 9.90]]]},
+                sector="tourism"),
         project("multipolygon-one-part-in", {"type": "MultiPolygon", "coordinates": [
-            [[[105.0, 9.0], [105.1, 9.0], [105.1, 9.1], [105.0, 9.0]]],
-            [[[105.71, 10.01], [105.72, 10.01], [105.72, 10.02], [105.71, 10.01]]]]}),
+            [[[105.0, 9.5], [105.1, 9.5], [105.1, 9.6], [105.0, 9.5]]],
+            [[[105.71, 10.01], [105.72, 10.01], [105.72, 10.02], [105.71, 10.01]]]]}, sector="tourism"),
     ]
 
 

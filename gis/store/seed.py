@@ -67,18 +67,24 @@ def read_layers(layers_dir: Optional[str]) -> dict:
 
 
 def load_seed(store: Store, projects_path: str, layers_dir: Optional[str], *, force: bool = False,
-              validate: Optional[Callable[[dict], list]] = None) -> dict:
+              validate=None) -> dict:
     """Load the seed data; returns a summary::
 
         {"status": "seeded" | "unchanged" | "replaced", "projects": n,
          "layers": {name: n}, "layers_replaced": [names], "source": projects_path}
 
+    ``validate`` (FeatureCollection -> problem strings) defaults to the data model's
+    validator; ``False`` skips it (tests of the store alone).
     Raises Invalid (nothing written) when ``validate`` reports problems or a feature
     cannot be stored, AlreadySeeded when the store has edits and not ``force``.
     """
     collection = _read_json(projects_path)
     features = _features_of(collection, projects_path)
-    if validate is not None:
+    if validate is None:  # the data model's validator guards the seed like every other write
+        from gis.schema import validate_collection
+
+        validate = lambda fc: [str(p) for p in validate_collection(fc)]  # noqa: E731
+    if validate is not False:
         problems = list(validate(collection) or [])
         if problems:
             name = os.path.basename(projects_path)

@@ -264,6 +264,18 @@ def prepare_layer(name: str, features: Sequence[dict]) -> list[dict]:
     return rows
 
 
+def guard(feature: dict) -> None:
+    """The data model's validator guards every project write: Invalid names each bad field."""
+    from gis.schema import validate_feature
+
+    problems = validate_feature(feature)
+    if problems:
+        details: dict = {}
+        for p in problems:
+            details.setdefault(p.field or "feature", []).append(p.message)
+        raise Invalid("; ".join(str(p) for p in problems[:5]), details)
+
+
 class SqlStore(Store):
     """Shared SQL implementation. Subclasses set ``backend`` and implement
     ``_bbox_filter`` (and may override ``_before_migrate`` / ``_ping_facts``)."""
@@ -444,6 +456,7 @@ class SqlStore(Store):
                 "action": action, "changes": _dumps(changes), "note": note or ""}
 
     def create_project(self, feature: dict, *, user: str, note: str, action: str = "create") -> dict:
+        guard(feature)
         now = utc_now()
         row = prepare_project(feature, now, keep_updated_at=(action == "seed"))
         initial = {k: [None, v] for k, v in json.loads(row["properties"]).items()}
@@ -510,6 +523,8 @@ class SqlStore(Store):
                     diff[key] = [old, new]
             if not diff:
                 return _feature_from_row(row)
+            guard({"type": "Feature", "id": project_id, "properties": new_props,
+                   "geometry": json.loads(values["geometry"]) if "geometry" in values else json.loads(row.geometry)})
             updated_at = changes.get("updated_at") if action == "seed" and changes.get("updated_at") else now
             new_version = row.version + 1
             values.update(version=new_version, updated_at=updated_at, properties=_dumps(new_props),
