@@ -86,4 +86,8 @@ def health(store) -> Result:
     except Exception as exc:  # noqa: BLE001 - /healthz must answer whatever the store raises
         return Result(503, {"status": "degraded", "app": "up",
                             "store": {"reachable": False, "error": type(exc).__name__}})
-    return Result(200, {"status": "ok", "app": "up", "store": {"reachable": True, **facts}})
+    public = {k: v for k, v in facts.items() if k in HEALTH_FACTS}  # no paths or URLs to the public
+    return Result(200, {"status": "ok", "app": "up", "store": {"reachable": True, **public}})
+
+
+HEALTH_FACTS = ("backend", "schema_revision", "journal_mode", "sqlite_version", "postgis_version", "server_version")

@@ -36,6 +36,8 @@ def test_healthz_reports_the_store(client):
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["status"] == "ok" and body["store"]["reachable"] is True
+    assert body["store"]["schema_revision"] == "0001"
+    assert "url" not in body["store"] and "path" not in body["store"]  # nothing about the server's files
 
 
 def test_healthz_is_503_when_the_store_is_unreachable():
