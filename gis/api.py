@@ -8,7 +8,8 @@ import dataclasses
 import json
 
 from gis import schema
-from gis.errors import BadRequest, GisError, StoreUnavailable
+from gis.errors import (BadRequest, Forbidden, GisError, PreconditionFailed, PreconditionRequired, StoreUnavailable,
+                        TooLarge, Unauthorized, UnsupportedMediaType)
 from gis.geo import parse_bbox
 from gis.store.base import ProjectQuery
 
@@ -74,7 +75,8 @@ def list_projects(store, args) -> Result:
 
 
 def get_project(store, project_id: str) -> Result:
-    return Result(200, store.get_project(project_id), GEOJSON)
+    feature = store.get_project(project_id)
+    return Result(200, feature, GEOJSON, {"ETag": f'"{feature["properties"]["version"]}"'})
 
 
 def health(store) -> Result:
@@ -91,3 +93,57 @@ def health(store) -> Result:
 
 
 HEALTH_FACTS = ("backend", "schema_revision", "journal_mode", "sqlite_version", "postgis_version", "server_version")
+
+
+# -- writes --------------------------------------------------------------------------------
+
+MAX_BODY = 1_000_000
+
+
+def _parse_if_match(value) -> int:
+    """If-Match: "<version>" (a strong ETag holding the version); 428 when missing."""
+    if not value:
+        raise PreconditionRequired('send If-Match: "<version>" with the version you read')
+    text = value.strip()
+    if text.startswith("W/"):
+        text = text[2:]
+    text = text.strip('"')
+    if not text.isdigit():
+        raise BadRequest('If-Match must be a quoted version number, e.g. If-Match: "3"')
+    return int(text)
+
+
+def patch_project(store, user, project_id: str, body: bytes, if_match, content_type) -> Result:
+    """PATCH /api/projects/<id>: {"properties": {...}, "geometry": {...}, "note": "..."}."""
+    from gis import editing
+    from gis.errors import Conflict
+
+    if user is None:
+        raise Unauthorized("API writes need an API token")
+    expected = _parse_if_match(if_match)
+    if len(body or b"") > MAX_BODY:
+        raise TooLarge(f"the body is larger than {MAX_BODY} bytes")
+    if not (content_type or "").split(";")[0].strip() in ("application/json", "application/merge-patch+json",
+                                                          "application/geo+json"):
+        raise UnsupportedMediaType("send JSON (Content-Type: application/json)")
+    try:
+        doc = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(doc, dict):
+        raise BadRequest('the body must be a JSON object: {"properties": {...}, "note": "..."}')
+    changes = dict(doc.get("properties") or {})
+    if not isinstance(doc.get("properties", {}), dict):
+        raise BadRequest("properties must be an object")
+    if "geometry" in doc:
+        changes["geometry"] = doc["geometry"]
+    if not changes:
+        raise BadRequest("nothing to change: give properties and/or geometry")
+    try:
+        feature = editing.update_project(store, user, project_id, changes, expected_version=expected,
+                                         note=doc.get("note"))
+    except editing.Forbidden as exc:
+        raise Forbidden(str(exc)) from None
+    except Conflict as exc:
+        raise PreconditionFailed(exc.message) from None
+    return Result(200, feature, GEOJSON, {"ETag": f'"{feature["properties"]["version"]}"'})

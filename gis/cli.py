@@ -13,7 +13,11 @@ from gis.errors import AlreadySeeded, Invalid
 db_cli = AppGroup("db", help="Store schema (Alembic migrations).")
 
 
+users_cli = AppGroup("users", help="Planners' accounts (passwords are prompted, never taken from argv).")
+
+
 def init_app(app):
+    app.cli.add_command(users_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(export_command)
@@ -92,3 +96,52 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001
         return "<unparsable url>"
+
+
+def _accounts():
+    from gis.store.accounts import accounts_of
+
+    store = _store()
+    store.migrate()
+    return accounts_of(store)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "editor", "viewer"]))
+@click.option("--agency", default=None, help="Agency code (required for editor and viewer), e.g. so-gtvt.")
+@click.option("--name", default="", help="Display name.")
+def users_create(email, role, agency, name):
+    """Create an account; the password is asked twice on the terminal."""
+    from gis import accounts
+    from gis.errors import Conflict
+
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.check_new_user(email, role, agency, password)
+        user = _accounts().create_user(email, accounts.hash_password(password), role, agency, name)
+    except (Invalid, Conflict) as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"created {user.email} ({user.role}{', ' + user.agency if user.agency else ''})")
+
+
+@users_cli.command("list")
+def users_list():
+    """Every account: e-mail, role, agency, active."""
+    for u in _accounts().list_users():
+        click.echo(f"{u.email}\t{u.role}\t{u.agency or '-'}\t{'active' if u.active else 'disabled'}")
+
+
+@users_cli.command("disable")
+@click.option("--email", required=True)
+def users_disable(email):
+    """Disable an account (it can no longer sign in or use its API tokens)."""
+    from gis.errors import NotFound
+
+    try:
+        _accounts().set_active(email, False)
+    except NotFound as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"disabled {email}")

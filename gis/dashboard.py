@@ -307,7 +307,7 @@ def _svg_open(cid: str, width: float, height: float, desc: str) -> str:
 def _table(cid: str, title: str, head: list[str], rows: list[tuple[str, list]], lang: str, visible: bool,
            foot: tuple[str, list] | None = None) -> str:
     """A plain data table: head = column titles (first is the row header's), rows = (label, numbers)."""
-    cls = "table table-sm chart-table" if visible else "visually-hidden chart-table"
+    cls = "table table-sm chart-table"
     cap_cls = ' class="visually-hidden"' if visible else ""
 
     def cells(values):
@@ -319,7 +319,9 @@ def _table(cid: str, title: str, head: list[str], rows: list[tuple[str, list]], 
     tfoot = f'<tfoot><tr><th scope="row">{escape(foot[0])}</th>{cells(foot[1])}</tr></tfoot>' if foot else ""
     table = (f'<table class="{cls}" id="{cid}-table"><caption{cap_cls}>{escape(title)}</caption>'
              f"<thead><tr>{thead}</tr></thead><tbody>{body}</tbody>{tfoot}</table>")
-    return f'<div class="table-responsive">{table}</div>' if visible else table
+    # A hidden table goes in a hidden div: width:1px does not shrink a table itself.
+    return f'<div class="table-responsive">{table}</div>' if visible else f'<div class="visually-hidden">{table}</div>'
+
 
 
 def stacked_bar_chart(chart_id: str, title: str, rows: list[dict], series: list[dict], *, lang: str = "vi",

@@ -58,3 +58,46 @@ class AlreadySeeded(Conflict):
 class StoreUnavailable(GisError):
     http_status = 503
     code = "store_unavailable"
+
+
+class Unauthorized(GisError):
+    """Not signed in (or a bad API token)."""
+
+    http_status = 401
+    code = "unauthorized"
+
+
+class Forbidden(GisError):
+    """Signed in, but without the right to do this."""
+
+    http_status = 403
+    code = "forbidden"
+
+
+class PreconditionFailed(GisError):
+    """If-Match names a version that is no longer current."""
+
+    http_status = 412
+    code = "precondition_failed"
+
+
+class TooLarge(GisError):
+    http_status = 413
+    code = "too_large"
+
+
+class UnsupportedMediaType(GisError):
+    http_status = 415
+    code = "unsupported_media_type"
+
+
+class PreconditionRequired(GisError):
+    """A write without If-Match."""
+
+    http_status = 428
+    code = "precondition_required"
+
+
+class TooManyRequests(GisError):
+    http_status = 429
+    code = "too_many_requests"

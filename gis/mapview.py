@@ -80,7 +80,8 @@ def legend_data(lang: str) -> dict:
 
 def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], text: MapText,
               own_js: str, own_css: str, project_url: str, tiles: bool = True,
-              bounds=None, height: str = "100%", compact: bool = False, fmt_date=str) -> folium.Map:
+              bounds=None, height: str = "100%", compact: bool = False, fmt_date=str,
+              draw: bool = False) -> folium.Map:
     """The public map.
 
     projects: GeoJSON features from the store. layers: (manifest entry, features) in
@@ -117,6 +118,10 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
     if not compact:
         plugins.Fullscreen(position="topleft", title=text.labels["fullscreen"],
                            title_cancel=text.labels["fullscreen_exit"]).add_to(m)
+    if draw:  # geometry editing: the drawn shape goes to the form (static/js/draw-form.js)
+        plugins.Draw(export=False, position="topleft",
+                     draw_options={"circle": False, "circlemarker": False, "rectangle": False},
+                     edit_options={"edit": False, "remove": False}).add_to(m)
     data = {"type": "FeatureCollection", "features": [_slim(f, fmt_date) for f in projects]}
     options = {"clusters": clusters, "groups": {c.code: c.extra.get("group") for c in schema.codelist("sector")},
                "legend": legend_data(text.lang), "labels": text.labels, "projectUrl": project_url,

@@ -13,6 +13,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROJECTS_FILE = os.path.join(ROOT, "projects.geojson")
 
 
+def migrations_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from gis.store.sql import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS_DIR)
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def seed_projects():
     with open(PROJECTS_FILE, encoding="utf-8") as f:
         return json.load(f)
@@ -36,7 +47,7 @@ def test_healthz_reports_the_store(client):
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["status"] == "ok" and body["store"]["reachable"] is True
-    assert body["store"]["schema_revision"] == "0001"
+    assert body["store"]["schema_revision"] == migrations_head()
     assert "url" not in body["store"] and "path" not in body["store"]  # nothing about the server's files
 
 

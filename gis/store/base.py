@@ -30,6 +30,9 @@ class ProjectQuery:
     include_archived: bool = False
     limit: Optional[int] = None
     offset: int = 0
+    # updated_at window, inclusive, as the store writes it (UTC, "2026-11-27T06:40:00Z"); None = open
+    updated_from: Optional[str] = None
+    updated_to: Optional[str] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +91,16 @@ class Store(abc.ABC):
         geometry) if the stored version equals ``expected_version``; otherwise raise
         Conflict carrying the current feature. Unchanged values are dropped; a call
         that changes nothing returns the feature without a new version."""
+
+    @abc.abstractmethod
+    def import_projects(self, creates: Sequence[dict], updates: Sequence[tuple], *, user: str,
+                        note: str) -> dict:
+        """Bulk write for imports, in ONE transaction: every feature of ``creates`` as
+        ``create_project`` would (action "create"), then every ``(project_id, changes,
+        expected_version)`` of ``updates`` as ``update_project`` would (action "update"),
+        each with its history row carrying ``user`` and ``note``. Any error (Invalid,
+        Conflict, NotFound, ...) raises and writes nothing. Returns
+        ``{"created": [ids], "updated": [ids], "unchanged": [ids]}``."""
 
     @abc.abstractmethod
     def history(self, project_id: Optional[str] = None, *, limit: int = 100) -> list[HistoryEntry]:

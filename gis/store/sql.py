@@ -23,6 +23,7 @@ update: ``update_project(id, {"archived": True}, ..., action="archive")``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import json
 import math
@@ -154,6 +155,22 @@ def _feature_text_from_row(row) -> str:
     props = props[:-1] + ("," if props.strip() != "{}" else "") + extra
     return '{"type":"Feature","id":%s,"geometry":%s,"properties":%s}' % (
         json.dumps(row.id, ensure_ascii=False), row.geometry, props)
+
+
+_PAGE_COLS = (P.id, P.version, P.archived, P.updated_at, P.properties, P.geometry)
+
+
+def _features_array_text(rows) -> str:
+    """A JSON array of the features of ``_PAGE_COLS`` tuples: the same text as
+    ``_feature_text_from_row``, with one copy of each stored document instead of several."""
+    dumps = json.dumps
+    parts = []
+    for pid, version, archived, updated_at, props, geometry in rows:
+        props = props.rstrip()
+        parts.append('{"type":"Feature","id":%s,"geometry":%s,"properties":%s%s"version":%d,"updated_at":%s%s}}' % (
+            dumps(pid, ensure_ascii=False), geometry, props[:-1], "" if props == "{}" else ",", version,
+            dumps(updated_at), ',"archived":true' if archived else ""))
+    return "[" + ",".join(parts) + "]"
 
 
 def _history_from_row(row) -> HistoryEntry:
@@ -368,6 +385,12 @@ class SqlStore(Store):
                 conds.append(col.in_(values))
         if not query.include_archived:
             conds.append(sa.not_(P.archived))
+        # updated_at is ISO 8601 UTC text of one fixed width: text order is time order ("C"
+        # collation on PostgreSQL, so the locale cannot reorder the punctuation)
+        if query.updated_from is not None:
+            conds.append(self._order_id(P.updated_at) >= str(query.updated_from))
+        if query.updated_to is not None:
+            conds.append(self._order_id(P.updated_at) <= str(query.updated_to))
         return conds
 
     @staticmethod
@@ -420,10 +443,47 @@ class SqlStore(Store):
                               query)
         return '{"type":"FeatureCollection","features":[' + ",".join(map(_feature_text_from_row, rows)) + "]}"
 
+    def feature_page_json(self, query: ProjectQuery = ProjectQuery()) -> tuple[int, int, str]:
+        """One page of ``list_projects(query)`` for paged APIs (OGC API - Features):
+        ``(number matched ignoring limit/offset, number returned, the page's features as
+        JSON array text)``, built from the stored JSON without parsing it (not part of the
+        Store interface). One read transaction, at most two queries, never a pass over rows
+        outside the filter:
+
+        * SQLite with a bbox: the R*Tree candidates' envelopes (geometry text only for
+          envelopes that straddle the box edge) give the exact matches and so the count;
+          then the page's rows by fid;
+        * otherwise: the page (LIMIT/OFFSET in SQL), then a COUNT only when the page
+          does not tell it (it is full, or empty past the first page).
+        """
+        self._check_paging(query)
+        box = normalize_bbox(query.bbox)
+        with self._tx(write=False) as conn:
+            if box is not None and self.bbox_exact_in_python:
+                inside = sa.and_(P.minx >= box[0], P.miny >= box[1], P.maxx <= box[2], P.maxy <= box[3])
+                stmt = (sa.select(P.fid, sa.case((inside, sa.null()), else_=P.geometry), P.minx, P.miny, P.maxx, P.maxy)
+                        .where(*self._conditions(query), self._bbox_filter(projects, box))
+                        .order_by(self._order_id(P.id)))
+                fids = [fid for fid, edge, *bounds in conn.execute(stmt).tuples()
+                        if edge is None or exact_intersects(bounds, edge, box)]  # None: inside the box
+                matched = len(fids)
+                page = self._page(fids, query)
+                rows = conn.execute(sa.select(*_PAGE_COLS).where(P.fid.in_(page))
+                                    .order_by(self._order_id(P.id))).tuples().all() if page else []
+            else:
+                stmt, _ = self._select_projects(query, _PAGE_COLS)
+                rows = conn.execute(stmt).tuples().all()
+                if (query.limit is None or len(rows) < query.limit) and (rows or not query.offset):
+                    matched = query.offset + len(rows)
+                else:
+                    everything, _ = self._select_projects(dataclasses.replace(query, limit=None, offset=0), (P.fid,))
+                    matched = conn.execute(sa.select(sa.func.count())
+                                           .select_from(everything.order_by(None).subquery())).scalar_one()
+        return matched, len(rows), _features_array_text(rows)
+
     def count_projects(self, query: ProjectQuery = ProjectQuery()) -> int:
         """Number of matching projects, ignoring ``limit`` and ``offset``."""
-        query_all = ProjectQuery(status=query.status, sector=query.sector, lead_agency=query.lead_agency,
-                                 bbox=query.bbox, ids=query.ids, include_archived=query.include_archived)
+        query_all = dataclasses.replace(query, limit=None, offset=0)
         with self._tx(write=False) as conn:
             if query_all.bbox is not None and self.bbox_exact_in_python:
                 stmt, box = self._select_projects(query_all, (P.minx, P.miny, P.maxx, P.maxy, P.geometry))
@@ -455,91 +515,138 @@ class SqlStore(Store):
         return {"project_id": project_id, "version": version, "changed_at": now, "user": user or "",
                 "action": action, "changes": _dumps(changes), "note": note or ""}
 
-    def create_project(self, feature: dict, *, user: str, note: str, action: str = "create") -> dict:
+    @staticmethod
+    def _prepare_create(feature: dict, now: str, action: str) -> tuple[dict, dict]:
+        """Validate a new project and build its row and its history changes (no I/O)."""
         guard(feature)
-        now = utc_now()
         row = prepare_project(feature, now, keep_updated_at=(action == "seed"))
         initial = {k: [None, v] for k, v in json.loads(row["properties"]).items()}
         if row["archived"]:
             initial["archived"] = [None, True]
         initial["geometry"] = [None, json.loads(row["geometry"])]
+        return row, initial
+
+    def _insert_project(self, conn, row: dict, initial: dict, now: str, *, user: str, note: str,
+                        action: str) -> dict:
+        """Insert a prepared project + its history row on ``conn`` (inside the caller's transaction)."""
+        existing = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == row["id"])).first()
+        if existing is not None:
+            raise Conflict(f"a project with id {row['id']!r} already exists",
+                           current=_feature_from_row(existing))
+        conn.execute(projects.insert().values(**row))
+        conn.execute(history_t.insert().values(
+            **self._history_row(row["id"], 1, now, user, action, {} if action == "seed" else initial, note)))
+        return _feature_from_row(_RowView(row))
+
+    def create_project(self, feature: dict, *, user: str, note: str, action: str = "create") -> dict:
+        now = utc_now()
+        row, initial = self._prepare_create(feature, now, action)
         try:
             with self._tx(write=True) as conn:
-                existing = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == row["id"])).first()
-                if existing is not None:
-                    raise Conflict(f"a project with id {row['id']!r} already exists",
-                                   current=_feature_from_row(existing))
-                conn.execute(projects.insert().values(**row))
-                conn.execute(history_t.insert().values(
-                    **self._history_row(row["id"], 1, now, user, action, {} if action == "seed" else initial, note)))
+                return self._insert_project(conn, row, initial, now, user=user, note=note, action=action)
         except sa.exc.IntegrityError:  # a concurrent create of the same id won the race
             raise Conflict(f"a project with id {row['id']!r} already exists",
                            current=self.get_project(row["id"])) from None
-        return _feature_from_row(_RowView(row))
 
-    def update_project(self, project_id: str, changes: dict, *, expected_version: int,
-                       user: str, note: str, action: str = "update") -> dict:
+    @staticmethod
+    def _check_update_args(changes, expected_version) -> None:
         if not isinstance(changes, dict):
             raise Invalid("changes must be an object")
         if not isinstance(expected_version, int) or isinstance(expected_version, bool):
             raise BadRequest(f"expected_version must be an integer, got {expected_version!r}")
+
+    def _update_in(self, conn, project_id: str, changes: dict, *, expected_version: int, now: str,
+                   user: str, note: str, action: str) -> dict:
+        """Apply one update on ``conn`` (inside the caller's transaction); see update_project."""
+        # FOR UPDATE: on PostgreSQL concurrent updaters queue here and then see the
+        # new version; SQLite ignores it (BEGIN IMMEDIATE already serialises writers).
+        row = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id).with_for_update()).first()
+        if row is None:
+            raise NotFound(f"no project with id {project_id!r}")
+        if row.version != expected_version:
+            raise Conflict(f"project {project_id!r} is at version {row.version}, not {expected_version}: "
+                           "someone changed it since you loaded it", current=_feature_from_row(row))
+        old_props = json.loads(row.properties)
+        new_props = dict(old_props)
+        diff = {}
+        values = {}
+        for key, new in changes.items():
+            if key == "geometry":
+                old_geom = json.loads(row.geometry)
+                if not _same(old_geom, new):
+                    minx, miny, maxx, maxy = geometry_bounds(new)
+                    values.update(geometry=_dumps(new), minx=minx, miny=miny, maxx=maxx, maxy=maxy)
+                    diff["geometry"] = [old_geom, new]
+            elif key == "archived":
+                if not isinstance(new, bool):
+                    raise Invalid("archived must be true or false", {"archived": ["must be a boolean"]})
+                if new != bool(row.archived):
+                    values["archived"] = new
+                    diff["archived"] = [bool(row.archived), new]
+            elif key in ("version", "updated_at"):
+                continue  # store-managed, read-only
+            elif key == "id":
+                if new != project_id:
+                    raise Invalid("a project's id cannot be changed", {"id": ["cannot be changed"]})
+            else:
+                old = old_props.get(key)
+                if _same(old, new) and (key in old_props or new is None):
+                    continue
+                new_props[key] = new
+                diff[key] = [old, new]
+        if not diff:
+            return _feature_from_row(row)
+        guard({"type": "Feature", "id": project_id, "properties": new_props,
+               "geometry": json.loads(values["geometry"]) if "geometry" in values else json.loads(row.geometry)})
+        updated_at = changes.get("updated_at") if action == "seed" and changes.get("updated_at") else now
+        new_version = row.version + 1
+        values.update(version=new_version, updated_at=updated_at, properties=_dumps(new_props),
+                      status=_text(new_props.get("status")), sector=_text(new_props.get("sector")),
+                      lead_agency=_text(new_props.get("lead_agency")))
+        result = conn.execute(projects.update()
+                              .where(P.id == project_id, P.version == expected_version).values(**values))
+        if result.rowcount != 1:  # cannot happen under the row lock; kept as the contract's guard
+            current = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id)).first()
+            raise Conflict(f"project {project_id!r} changed concurrently",
+                           current=_feature_from_row(current) if current is not None else None)
+        conn.execute(history_t.insert().values(
+            **self._history_row(project_id, new_version, now, user, action, diff, note)))
+        fresh = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id)).one()
+        return _feature_from_row(fresh)
+
+    def update_project(self, project_id: str, changes: dict, *, expected_version: int,
+                       user: str, note: str, action: str = "update") -> dict:
+        self._check_update_args(changes, expected_version)
         now = utc_now()
         with self._tx(write=True) as conn:
-            # FOR UPDATE: on PostgreSQL concurrent updaters queue here and then see the
-            # new version; SQLite ignores it (BEGIN IMMEDIATE already serialises writers).
-            row = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id).with_for_update()).first()
-            if row is None:
-                raise NotFound(f"no project with id {project_id!r}")
-            if row.version != expected_version:
-                raise Conflict(f"project {project_id!r} is at version {row.version}, not {expected_version}: "
-                               "someone changed it since you loaded it", current=_feature_from_row(row))
-            old_props = json.loads(row.properties)
-            new_props = dict(old_props)
-            diff = {}
-            values = {}
-            for key, new in changes.items():
-                if key == "geometry":
-                    old_geom = json.loads(row.geometry)
-                    if not _same(old_geom, new):
-                        minx, miny, maxx, maxy = geometry_bounds(new)
-                        values.update(geometry=_dumps(new), minx=minx, miny=miny, maxx=maxx, maxy=maxy)
-                        diff["geometry"] = [old_geom, new]
-                elif key == "archived":
-                    if not isinstance(new, bool):
-                        raise Invalid("archived must be true or false", {"archived": ["must be a boolean"]})
-                    if new != bool(row.archived):
-                        values["archived"] = new
-                        diff["archived"] = [bool(row.archived), new]
-                elif key in ("version", "updated_at"):
-                    continue  # store-managed, read-only
-                elif key == "id":
-                    if new != project_id:
-                        raise Invalid("a project's id cannot be changed", {"id": ["cannot be changed"]})
-                else:
-                    old = old_props.get(key)
-                    if _same(old, new) and (key in old_props or new is None):
-                        continue
-                    new_props[key] = new
-                    diff[key] = [old, new]
-            if not diff:
-                return _feature_from_row(row)
-            guard({"type": "Feature", "id": project_id, "properties": new_props,
-                   "geometry": json.loads(values["geometry"]) if "geometry" in values else json.loads(row.geometry)})
-            updated_at = changes.get("updated_at") if action == "seed" and changes.get("updated_at") else now
-            new_version = row.version + 1
-            values.update(version=new_version, updated_at=updated_at, properties=_dumps(new_props),
-                          status=_text(new_props.get("status")), sector=_text(new_props.get("sector")),
-                          lead_agency=_text(new_props.get("lead_agency")))
-            result = conn.execute(projects.update()
-                                  .where(P.id == project_id, P.version == expected_version).values(**values))
-            if result.rowcount != 1:  # cannot happen under the row lock; kept as the contract's guard
-                current = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id)).first()
-                raise Conflict(f"project {project_id!r} changed concurrently",
-                               current=_feature_from_row(current) if current is not None else None)
-            conn.execute(history_t.insert().values(
-                **self._history_row(project_id, new_version, now, user, action, diff, note)))
-            fresh = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id)).one()
-        return _feature_from_row(fresh)
+            return self._update_in(conn, project_id, changes, expected_version=expected_version, now=now,
+                                   user=user, note=note, action=action)
+
+    def import_projects(self, creates: Sequence[dict], updates: Sequence[tuple], *, user: str, note: str) -> dict:
+        """Creates and updates in ONE transaction, through the same code as
+        create_project / update_project (one history row per change); any error
+        (Invalid, Conflict, NotFound, a database error) writes nothing."""
+        now = utc_now()
+        prepared = [self._prepare_create(f, now, "create") for f in creates]
+        updates = [tuple(u) for u in updates]
+        for u in updates:
+            if len(u) != 3:
+                raise BadRequest("each update must be (project id, changes, expected_version)")
+            self._check_update_args(u[1], u[2])
+        summary = {"created": [], "updated": [], "unchanged": []}
+        try:
+            with self._tx(write=True) as conn:
+                for row, initial in prepared:
+                    self._insert_project(conn, row, initial, now, user=user, note=note, action="create")
+                    summary["created"].append(row["id"])
+                for project_id, changes, expected_version in updates:
+                    out = self._update_in(conn, project_id, changes, expected_version=expected_version, now=now,
+                                          user=user, note=note, action="update")
+                    changed = out["properties"]["version"] != expected_version
+                    summary["updated" if changed else "unchanged"].append(project_id)
+        except sa.exc.IntegrityError as exc:  # e.g. a concurrent create of one of the ids
+            raise Conflict(f"nothing was imported: {exc.orig}") from None
+        return summary
 
     # -- base layers -------------------------------------------------------------------------
     def _replace_layer(self, conn, name: str, rows: list[dict]) -> None:

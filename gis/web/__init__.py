@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 
 from gis import api
-from gis.errors import GisError, NotFound
+from gis.errors import BadRequest, GisError, NotFound
 
 
 # -- the store as a get/close/init_app trio ------------------------------------------
@@ -30,10 +30,16 @@ def close_store(app):
 
 
 def init_app(app):
-    from gis.web import api_routes, dashboard, i18n, pages, vendor
+    from flask_wtf.csrf import CSRFError
+
+    from gis.web import api_routes, auth, dashboard, feedback, i18n, pages, planner, vendor
 
     i18n.init_app(app)
+    auth.init_app(app)
+    auth.csrf.exempt(api_routes.bp)  # API writes take Bearer tokens only, never the session cookie
     app.register_blueprint(api_routes.bp)
+    app.register_blueprint(planner.bp)
+    app.register_blueprint(feedback.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(dashboard.bp)
@@ -41,6 +47,7 @@ def init_app(app):
     app.register_error_handler(404, lambda e: _gis_error(NotFound(f"no such page: {request.path}")))
     app.register_error_handler(405, _http_error)
     app.register_error_handler(500, _server_error)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.context_processor(_template_helpers)
 
 
@@ -50,7 +57,8 @@ def _template_helpers():
     from gis.web.vendor import vendor_url
 
     actions = {"seed": _("loaded from the plan's data"), "create": _("created"), "update": _("updated"),
-               "archive": _("archived"), "restore": _("restored an earlier version"), "confirm": _("confirmed")}
+               "archive": _("archived"), "unarchive": _("taken out of the archive"),
+               "restore": _("restored an earlier version"), "confirm": _("confirmed")}
 
     def lang_url(code):
         params = request.args.to_dict(flat=False)
@@ -59,7 +67,10 @@ def _template_helpers():
 
         return request.path + "?" + urlencode(params, doseq=True)
 
-    return {"vendor_url": vendor_url, "lang_url": lang_url, "action_label": lambda a: actions.get(a, a)}
+    from gis.web.auth import current_account
+
+    return {"vendor_url": vendor_url, "lang_url": lang_url, "action_label": lambda a: actions.get(a, a),
+            "account": current_account()}
 
 
 # -- responses -------------------------------------------------------------------------
@@ -97,6 +108,12 @@ def _http_error(error):
     err = GisError(error.description)
     err.http_status, err.code = error.code, error.name.lower().replace(" ", "_")
     return _gis_error(err)
+
+
+def _csrf_error(error):
+    from flask_babel import gettext as _
+
+    return _gis_error(BadRequest(_("The form is missing its security token or it expired. Reload the page and try again.")))
 
 
 def _server_error(error):

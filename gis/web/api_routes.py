@@ -20,3 +20,27 @@ def projects():
 @bp.get("/api/projects/<project_id>")
 def project(project_id):
     return respond(api.get_project(get_store(), project_id))
+
+
+# -- writes and the caller ---------------------------------------------------------------------
+
+@bp.get("/api/me")
+def me():
+    from gis.errors import Unauthorized
+    from gis.web.auth import current_account
+
+    user = current_account()
+    if user is None:
+        raise Unauthorized("not signed in")
+    return respond(api.Result(200, user.to_public()))
+
+
+@bp.route("/api/projects/<project_id>", methods=["PATCH"])
+def patch_project(project_id):
+    from flask import request
+
+    from gis.web.auth import api_account
+
+    user = api_account()
+    return respond(api.patch_project(get_store(), user, project_id, request.get_data(cache=False),
+                                     request.headers.get("If-Match"), request.content_type))

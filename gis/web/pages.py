@@ -38,14 +38,14 @@ def assets_manifest():
     return load_manifest(current_app.config["LAYERS_DIR"])
 
 
-def render_map(features, *, compact=False, bounds=None, height="100%", layers=True):
+def render_map(features, *, compact=False, bounds=None, height="100%", layers=True, draw=False):
     lang = current_lang()
     m = mapview.build_map(
         projects=features, layers=base_layers() if layers else [],
         text=mapview.MapText(lang, map_labels()),
         own_js=url_for("static", filename="js/map.js"), own_css=url_for("static", filename="css/map.css"),
         project_url=url_for("pages.project", project_id="__id__"), compact=compact, bounds=bounds,
-        height=height, fmt_date=lambda v: fmt_date(v, lang))
+        height=height, fmt_date=lambda v: fmt_date(v, lang), draw=draw)
     assets.localise(m, vendor_url)
     return mapview.render_parts(m)
 
@@ -103,7 +103,14 @@ def project(project_id):
     feature = store.get_project(project_id)
     history = store.history(project_id, limit=200)
     lang = current_lang()
+    from gis import accounts
+    from gis.web.auth import current_account
+    from gis.web.feedback import feedback_context
+
+    user = current_account()
     return render_template("projects/detail.html", f=feature, p=feature["properties"], history=history,
+                           can_edit=accounts.can_edit(user, feature), is_admin=accounts.is_admin(user),
+                           **feedback_context(feature, user),
                            fields={fl.name: fl for fl in schema.fields()},
                            map=render_map([feature], compact=True, layers=False, bounds=_bounds_of(feature)),
                            code_title=lambda name, code: schema.code_title(name, code, lang),

@@ -112,6 +112,14 @@
     ctl.addTo(map);
   }
 
+  function popupOptions(map) {
+    // Keep the popup clear of the controls (zoom/full screen/reset on the left, layers on the right).
+    var width = Math.min(map.getSize().x || window.innerWidth, window.innerWidth);
+    var narrow = width < 500;
+    return { maxWidth: narrow ? Math.max(180, width - 175) : 320, minWidth: narrow ? 160 : 50,
+      autoPanPaddingTopLeft: L.point(narrow ? 52 : 60, 10), autoPanPaddingBottomRight: L.point(narrow ? 52 : 60, 20) };
+  }
+
   window.CanThoMap = {
     addProjects: function (map, data, opt) {
       opt.statusBy = byCode(opt.legend.statuses);
@@ -131,8 +139,11 @@
           // clusters add non-point layers to the map as they are.
           layer = L.geoJSON(f, { style: function () { return lineStyle(props, opt); } }).getLayers()[0];
         }
-        layer.bindTooltip(opt.lang === "vi" ? props.name_vi : (props.name_en || props.name_vi));
-        layer.bindPopup(function () { return popupContent(props, f.id, opt); }, { maxWidth: 320 });
+        var name = opt.lang === "vi" ? props.name_vi : (props.name_en || props.name_vi);
+        // A node, never a string: Leaflet puts string tooltip content in with innerHTML.
+        layer.bindTooltip(function () { return el("span", { text: name }); });
+        layer.bindPopup(function () { return popupContent(props, f.id, opt); }, popupOptions(map));
+        layer.on("popupopen", function () { layer.closeTooltip(); });
         layer.feature = f;
         target.addLayer(layer);
         opt.counts[props.status] = (opt.counts[props.status] || 0) + 1;
