@@ -29,6 +29,7 @@ SETTINGS = (
     Setting("PORT", 5000, "Port `make run` listens on."),
     Setting("PROJECTS_FILE", os.path.join(ROOT, "projects.geojson"), "Seed file of the plan's key projects."),
     Setting("LAYERS_DIR", os.path.join(ROOT, "layers"), "Folder of base layers with manifest.json."),
+    Setting("MAX_CONTENT_LENGTH", 25 * 1024 * 1024, "Largest request body in bytes (uploads included); larger gets 413."),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -45,6 +46,7 @@ def from_environ(environ=os.environ) -> dict:
         if s.name in environ and environ[s.name] != "":
             out[s.name] = environ[s.name]
     out["PORT"] = int(out["PORT"])
+    out["MAX_CONTENT_LENGTH"] = int(out["MAX_CONTENT_LENGTH"])
     return out
 
 

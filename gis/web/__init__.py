@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request
 
 from gis import api
-from gis.errors import BadRequest, GisError, NotFound
+from gis.errors import BadRequest, GisError, NotFound, TooLarge
 
 
 # -- the store as a get/close/init_app trio ------------------------------------------
@@ -32,8 +32,9 @@ def close_store(app):
 def init_app(app):
     from flask_wtf.csrf import CSRFError
 
-    from gis.web import api_routes, auth, dashboard, feedback, i18n, pages, planner, vendor
+    from gis.web import api_routes, auth, dashboard, feedback, i18n, pages, planner, security, vendor
 
+    security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     auth.csrf.exempt(api_routes.bp)  # API writes take Bearer tokens only, never the session cookie
@@ -48,6 +49,7 @@ def init_app(app):
     app.register_error_handler(405, _http_error)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(413, lambda e: _gis_error(TooLarge("the request body is too large")))
     app.context_processor(_template_helpers)
 
 

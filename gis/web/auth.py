@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, Length
 from gis import accounts
 from gis.errors import Forbidden, NotFound, TooManyRequests as TooManyAttempts, Unauthorized
 from gis.store.accounts import accounts_of
+from gis.web.security import audit
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -160,11 +161,13 @@ def login():
         ok = accounts.verify_password(password_hash or accounts.DUMMY_HASH, form.password.data)
         ok = ok and user is not None and user.active
         store_accounts().record_attempt(email, address, ok)
+        if not ok:
+            audit("sign-in-failed", email=email)
         if ok:
             target = _safe_next(request.args.get("next"))
             session.clear()  # no session fixation: a fresh session after sign-in
             login_user(SessionUser(user))
-            current_app.logger.info("sign-in", extra={"user": user.email})
+            audit("sign-in", user=user.email)
             return redirect(target or url_for("planner.home"))
         error, status = _("The e-mail or password is not right, or the account is disabled."), 401
     elif request.method == "POST":

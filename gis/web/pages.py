@@ -10,6 +10,7 @@ from gis import assets, explore, mapview, schema, style
 from gis.formatting import fmt_date
 from gis.web import args, get_store
 from gis.web.i18n import current_lang
+from gis.web.security import add_nonce
 from gis.web.vendor import vendor_url
 
 bp = Blueprint("pages", __name__)
@@ -47,7 +48,9 @@ def render_map(features, *, compact=False, bounds=None, height="100%", layers=Tr
         project_url=url_for("pages.project", project_id="__id__"), compact=compact, bounds=bounds,
         height=height, fmt_date=lambda v: fmt_date(v, lang), draw=draw)
     assets.localise(m, vendor_url)
-    return mapview.render_parts(m)
+    parts = mapview.render_parts(m)
+    parts["header"] = add_nonce(parts["header"])
+    return parts
 
 
 def filter_options(lang):

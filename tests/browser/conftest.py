@@ -191,6 +191,7 @@ class Watch:
         page.on("requestfailed", self._failed)
         page.on("response", self._response)
         page.on("dialog", self._dialog)
+        page.on("console", self._console)
 
     def _route(self, route):
         url = route.request.url
@@ -213,6 +214,10 @@ class Watch:
     def _response(self, response):
         if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    def _console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.problems.append(f"CSP violation on {message.location.get('url', '?')}: {message.text}")
 
     def _dialog(self, dialog):
         self.dialogs.append(f"{dialog.type}: {dialog.message!r} on {dialog.page.url if dialog.page else '?'}")
