@@ -10,6 +10,7 @@ import json
 from gis import schema
 from gis.errors import (BadRequest, Forbidden, GisError, PreconditionFailed, PreconditionRequired, StoreUnavailable,
                         TooLarge, Unauthorized, UnsupportedMediaType)
+from gis.cache import ResponseCache, change_token, etag_matches, negotiate_encoding
 from gis.geo import parse_bbox
 from gis.store.base import ProjectQuery
 
@@ -69,9 +70,23 @@ def feature_collection(features) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def list_projects(store, args) -> Result:
+PROJECTS_CACHE = ResponseCache()
+
+
+def list_projects(store, args, request_headers=None) -> Result:
+    """The FeatureCollection; cached per query and store change, with ETag/304 and gzip/br."""
     query = parse_project_query(args)
-    return Result(200, feature_collection(store.list_projects(query)), GEOJSON)
+    headers = request_headers or {}
+    build = getattr(store, "feature_collection_json", None) or \
+        (lambda q: json.dumps(feature_collection(store.list_projects(q)), ensure_ascii=False))
+    entry = PROJECTS_CACHE.get_or_build(("projects", query), change_token(store), lambda: build(query))
+    common = {"ETag": entry.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=0, must-revalidate"}
+    if etag_matches(headers.get("If-None-Match", ""), entry.etag):
+        return Result(304, b"", GEOJSON, common)
+    encoding = negotiate_encoding(headers.get("Accept-Encoding", ""))
+    if encoding != "identity":
+        common["Content-Encoding"] = encoding
+    return Result(200, entry.encoded(encoding), GEOJSON, common)
 
 
 def get_project(store, project_id: str) -> Result:

@@ -14,7 +14,9 @@ def healthz():
 
 @bp.get("/api/projects")
 def projects():
-    return respond(api.list_projects(get_store(), args()))
+    from flask import request
+
+    return respond(api.list_projects(get_store(), args(), request.headers))
 
 
 @bp.get("/api/projects/<project_id>")
