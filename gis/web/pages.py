@@ -27,9 +27,10 @@ def map_labels() -> dict:
     }
 
 
-def base_layers():
+def base_layers(names=None):
     store = get_store()
-    return [(entry, store.list_layer(entry["name"])) for entry in assets_manifest()]
+    return [(entry, store.list_layer(entry["name"])) for entry in assets_manifest()
+            if names is None or entry["name"] in names]
 
 
 def assets_manifest():
@@ -39,10 +40,14 @@ def assets_manifest():
     return load_manifest(current_app.config["LAYERS_DIR"])
 
 
+CONTEXT_LAYERS = ("city", "districts", "rivers")  # light base layers for small maps
+
+
 def render_map(features, *, compact=False, bounds=None, height="100%", layers=True, draw=False):
+    """layers: True (all base layers), False (none) or a tuple of layer names."""
     lang = current_lang()
     m = mapview.build_map(
-        projects=features, layers=base_layers() if layers else [],
+        projects=features, layers=[] if not layers else base_layers(None if layers is True else layers),
         text=mapview.MapText(lang, map_labels()),
         own_js=url_for("static", filename="js/map.js"), own_css=url_for("static", filename="css/map.css"),
         project_url=url_for("pages.project", project_id="__id__"), compact=compact, bounds=bounds,
@@ -115,7 +120,7 @@ def project(project_id):
                            can_edit=accounts.can_edit(user, feature), is_admin=accounts.is_admin(user),
                            **feedback_context(feature, user),
                            fields={fl.name: fl for fl in schema.fields()},
-                           map=render_map([feature], compact=True, layers=False, bounds=_bounds_of(feature)),
+                           map=render_map([feature], compact=True, layers=CONTEXT_LAYERS, bounds=_bounds_of(feature)),
                            code_title=lambda name, code: schema.code_title(name, code, lang),
                            status_colours=style.STATUS_COLOURS, status_ink=style.STATUS_INK)
 
