@@ -17,6 +17,8 @@ users_cli = AppGroup("users", help="Planners' accounts (passwords are prompted, 
 
 
 def init_app(app):
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_command)
@@ -145,3 +147,36 @@ def users_disable(email):
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(1)
     click.echo(f"disabled {email}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Back up the whole store (SQLite online backup, or pg_dump for PostGIS) to PATH."""
+    from gis.backup import BackupError, backup
+
+    try:
+        facts = backup(_store(), path)
+    except BackupError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"backup written: {facts['path']} ({facts['bytes']} bytes)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path, yes):
+    """Replace the store's contents with the backup at PATH."""
+    from gis.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every project, history row and account with the backup. Continue?", abort=True)
+    try:
+        restore(_store(), path)
+    except BackupError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"restored from {path}")
