@@ -30,7 +30,7 @@ import zipfile
 import zlib
 
 from gis import export, schema
-from gis.errors import BadRequest, GisError, Invalid, TooLarge  # TooLarge: 413, over a limit below
+from gis.errors import BadRequest, GisError, TooLarge  # TooLarge: 413, over a limit below
 from gis.geo import REGION_BBOX, in_box
 from gis.schema import Problem
 
@@ -74,7 +74,7 @@ GEOMETRY_NAMES = {
     "lat": ("lat", "latitude", "y", "vi_do", "vĩ độ", "vido"),
 }
 STORE_MANAGED = ("updated_at", "archived")
-KML_NOISE = ("Name", "description", "timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
+KML_NOISE = ("timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
              "visibility", "drawOrder", "icon", "snippet")
 
 
@@ -90,6 +90,18 @@ class ImportedLayer:
     encoding: str | None = None
     warnings: list = dataclasses.field(default_factory=list)
     row_problems: dict = dataclasses.field(default_factory=dict)  # row (1-based) -> [(field, message)]
+
+    def to_dict(self) -> dict:
+        """JSON-able (e.g. to keep the layer between preview and commit); see from_dict."""
+        out = dataclasses.asdict(self)
+        out["row_problems"] = {str(k): [list(p) for p in v] for k, v in self.row_problems.items()}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportedLayer":
+        data = dict(data)
+        data["row_problems"] = {int(k): [tuple(p) for p in v] for k, v in (data.get("row_problems") or {}).items()}
+        return cls(**data)
 
     def summary(self) -> dict:
         return {"filename": self.filename, "format": self.format, "features": len(self.features),
@@ -121,14 +133,17 @@ def read_upload(filename: str, data: bytes, *, encoding: str | None = None, sour
     user_crs = parse_crs(source_crs) if source_crs not in (None, "") else None
     kind = detect_format(filename, bytes(data))
     opts = {"encoding": encoding, "user_crs": user_crs, "lon": lon_column, "lat": lat_column, "wkt": wkt_column}
+    tmp = None
     try:
         with tempfile.TemporaryDirectory(prefix="cantho-import-") as tmp:
             layer = _READERS[kind](filename, bytes(data), tmp, opts)
     except GisError:
         raise
     except Exception as exc:  # noqa: BLE001 - library errors become a clear 400
-        raise BadRequest(f"could not read {filename} as {FORMAT_LABELS.get(kind, kind)}: "
-                         f"{_reason(exc)}") from None
+        reason = _reason(exc)
+        if tmp:  # no server paths in messages
+            reason = reason.replace(tmp + os.sep, "").replace(tmp, "")
+        raise BadRequest(f"could not read {filename} as {FORMAT_LABELS.get(kind, kind)}: {reason}") from None
     if not layer.features:
         raise BadRequest(f"{filename} has no features")
     _normalise_text(layer)
@@ -155,34 +170,44 @@ def _check_encoding(name: str) -> str:
         raise BadRequest(f"unknown text encoding {name!r} (e.g. utf-8, cp1258, cp1252, latin1)") from None
 
 
-def detect_format(filename: str, data: bytes) -> str:
-    """The format from the name and the first bytes; BadRequest when they disagree or are unknown."""
-    ext = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+EXTENSIONS = {"zip": "zip", "kmz": "kmz", "xlsx": "xlsx", "gpkg": "gpkg", "kml": "kml", "geojson": "geojson",
+              "json": "geojson", "csv": "csv", "txt": "csv", "tsv": "csv"}
+
+
+def _sniff(data: bytes) -> str | None:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    is_zip = data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06"
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "zip"
+    if data[:16] == b"SQLite format 3\x00":
+        return "gpkg"
+    if head[:5].lower() in (b"<?xml", b"<kml ", b"<kml>"):
+        return "kml"
+    if head[:1] == b"{":
+        return "geojson"
+    return None
+
+
+def detect_format(filename: str, data: bytes) -> str:
+    """The format from the name (or, without a known extension, the first bytes); BadRequest
+    when the content is not what the name says."""
+    ext = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if ext in ("shp", "shx", "dbf", "prj"):
         raise BadRequest("upload a shapefile as one .zip holding its .shp, .shx, .dbf and .prj (and .cpg)")
-    if ext in ("zip", "kmz", "xlsx") or is_zip:
-        if not is_zip:
-            raise BadRequest(f"{filename} is not a zip file (a .{ext or 'zip'} is a zip archive)")
-        return {"kmz": "kmz", "xlsx": "xlsx"}.get(ext, "zip")
-    if ext == "gpkg" or data[:16] == b"SQLite format 3\x00":
-        if data[:16] != b"SQLite format 3\x00":
-            raise BadRequest(f"{filename} is not a GeoPackage (it does not start like an SQLite database)")
-        return "gpkg"
-    if ext == "kml" or head[:5].lower() in (b"<?xml", b"<kml ", b"<kml>"):
-        if not head.startswith(b"<"):
-            raise BadRequest(f"{filename} is not KML (KML is XML and starts with '<')")
-        return "kml"
-    if ext in ("geojson", "json") or head[:1] == b"{":
-        if not head.startswith(b"{"):
-            raise BadRequest(f"{filename} is not GeoJSON (GeoJSON is a JSON object starting with '{{')")
-        return "geojson"
-    if ext in ("csv", "txt", "tsv"):
-        if b"\x00" in data[:4096]:
-            raise BadRequest(f"{filename} is not a text (CSV) file")
-        return "csv"
-    raise BadRequest(f"{filename}: not a supported GIS file; upload {SUPPORTED}")
+    kind = EXTENSIONS.get(ext) or _sniff(data)
+    if kind is None:
+        raise BadRequest(f"{filename}: not a supported GIS file; upload {SUPPORTED}")
+    sniffed = _sniff(data)
+    if kind in ("zip", "kmz", "xlsx") and sniffed != "zip":
+        raise BadRequest(f"{filename} is not a zip file (a .{ext or 'zip'} is a zip archive)")
+    if kind == "gpkg" and sniffed != "gpkg":
+        raise BadRequest(f"{filename} is not a GeoPackage (it does not start like an SQLite database)")
+    if kind == "kml" and not data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise BadRequest(f"{filename} is not KML (KML is XML and starts with '<')")
+    if kind == "geojson" and sniffed != "geojson":
+        raise BadRequest(f"{filename} is not GeoJSON (GeoJSON is a JSON object starting with '{{')")
+    if kind == "csv" and (b"\x00" in data[:4096] or sniffed in ("zip", "gpkg")):
+        raise BadRequest(f"{filename} is not a text (CSV) file")
+    return kind
 
 
 # -- zip safety ----------------------------------------------------------------------------
@@ -221,10 +246,10 @@ def safe_zip_members(data: bytes, filename: str) -> tuple[zipfile.ZipFile, list[
         if info.is_dir():
             continue
         total += info.file_size
-        if info.file_size > RATIO_CHECK_MIN_BYTES and \
-                info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise TooLarge(f"{filename}: member {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
-                           f" times (limit {MAX_COMPRESSION_RATIO}): refused as a possible zip bomb")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise TooLarge(f"{filename}: member {info.filename!r} expands {ratio:.0f} times "
+                           f"(limit {MAX_COMPRESSION_RATIO}): refused as a possible zip bomb")
     if total > MAX_UNZIPPED_BYTES:
         raise TooLarge(f"{filename} expands to {total / 1048576:.0f} MB; the limit is "
                        f"{MAX_UNZIPPED_BYTES // 1048576} MB", {"limit_bytes": MAX_UNZIPPED_BYTES})
@@ -343,7 +368,7 @@ def to_wgs84(geoms: list, file_crs, user_crs, filename: str, warnings: list) -> 
 
     geoms = [None if g is None or g.is_empty else shapely.force_2d(g) for g in geoms]
     crs = user_crs or file_crs
-    if user_crs is not None and file_crs is not None and not user_crs.equals(file_crs):
+    if user_crs is not None and file_crs is not None and not user_crs.equals(file_crs, ignore_axis_order=True):
         warnings.append(f"the file says its CRS is {file_crs.name}; using {user_crs.name} as asked")
     if crs is None:
         if not _looks_geographic(geoms):
@@ -488,14 +513,16 @@ def _read_geojson(filename, data, tmp, opts) -> ImportedLayer:
             try:
                 geom = shapely.geometry.shape(f["geometry"])
             except Exception as exc:  # noqa: BLE001
-                layer.row_problems.setdefault(i, []).append(("geometry", f"not a valid GeoJSON geometry: {_reason(exc)}"))
+                layer.row_problems.setdefault(i, []).append(
+                    ("geometry", f"not a valid GeoJSON geometry: {_reason(exc)}"))
         geoms.append(geom)
         out = {"type": "Feature", "geometry": None, "properties": dict(props)}
         if f.get("id") is not None:
             out["id"] = f["id"]
         layer.features.append(out)
-    wgs, layer.crs = to_wgs84(geoms, file_crs, opts["user_crs"], filename, layer.warnings) \
-        if (file_crs or opts["user_crs"]) else (geoms, "EPSG:4326 WGS 84 (RFC 7946)")
+    wgs, layer.crs = to_wgs84(geoms, file_crs or parse_crs("OGC:CRS84"), opts["user_crs"], filename, layer.warnings)
+    if file_crs is None and opts["user_crs"] is None:
+        layer.crs = "WGS84 longitude/latitude (RFC 7946)"
     for f, g in zip(layer.features, wgs):
         f["geometry"] = _geojson_of(g)
     layer.fields = list(fields)
@@ -554,11 +581,20 @@ def _read_gpkg(filename, data, tmp, opts) -> ImportedLayer:
 def _read_kml_path(path, layer: ImportedLayer, opts):
     import pyogrio
 
+    with open(path, "rb") as fh:
+        text = fh.read()
+    if b"<!ENTITY" in text or b"<!entity" in text:
+        raise BadRequest(f"{layer.filename}: KML with XML entity declarations is refused")
+    if b"NetworkLink" in text:
+        raise BadRequest(f"{layer.filename}: KML with a NetworkLink (a link to other files) is not imported; "
+                         "export the linked data itself")
     names = [str(n) for n, g in pyogrio.list_layers(path)]
     _read_ogr_layers(path, layer, opts, driver_layers=names or None, drop=KML_NOISE, driver="LIBKML")
-    for f in layer.features:  # LIBKML gives the Placemark id as "id": keep it as the Feature id
+    for f in layer.features:  # LIBKML gives the Placemark id as "id": it is the Feature id
         if f["properties"].get("id") is None:
             f["properties"].pop("id", None)
+        else:
+            f["id"] = f["properties"]["id"]
 
 
 def _read_kml(filename, data, tmp, opts) -> ImportedLayer:
@@ -1231,8 +1267,12 @@ def _preview_row(i, f, layer, mapped, defaults, mode, existing, seen, city) -> P
 
 def _new_problems(found, known) -> list:
     """Validator problems on fields that reading or conversion has not already reported."""
-    fields = {p.field for p in known}
-    return [p for p in found if p.field not in fields]
+    fields, out, seen = {p.field for p in known}, [], set()
+    for p in found:
+        if p.field not in fields and (p.field, p.message) not in seen:
+            seen.add((p.field, p.message))
+            out.append(p)
+    return out
 
 
 def summarise(rows: list[PreviewRow]) -> dict:
@@ -1272,5 +1312,5 @@ def commit(layer: ImportedLayer, mapping, mode: str, store, *, user: str, note: 
 
 
 __all__ = ["read_upload", "preview", "commit", "summarise", "suggest_mapping", "FieldMapping", "ImportedLayer",
-           "PreviewRow", "TooLarge", "Invalid", "MAX_UPLOAD_BYTES", "MAX_FEATURES", "MAX_ZIP_ENTRIES",
+           "PreviewRow", "TooLarge", "MAX_UPLOAD_BYTES", "MAX_FEATURES", "MAX_ZIP_ENTRIES",
            "MAX_UNZIPPED_BYTES", "MAX_COMPRESSION_RATIO"]

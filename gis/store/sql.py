@@ -464,15 +464,15 @@ class SqlStore(Store):
                 stmt = (sa.select(P.fid, sa.case((inside, sa.null()), else_=P.geometry), P.minx, P.miny, P.maxx, P.maxy)
                         .where(*self._conditions(query), self._bbox_filter(projects, box))
                         .order_by(self._order_id(P.id)))
-                fids = [fid for fid, edge, *bounds in conn.execute(stmt).tuples()
+                fids = [fid for fid, edge, *bounds in conn.execute(stmt)
                         if edge is None or exact_intersects(bounds, edge, box)]  # None: inside the box
                 matched = len(fids)
                 page = self._page(fids, query)
                 rows = conn.execute(sa.select(*_PAGE_COLS).where(P.fid.in_(page))
-                                    .order_by(self._order_id(P.id))).tuples().all() if page else []
+                                    .order_by(self._order_id(P.id))).all() if page else []
             else:
                 stmt, _ = self._select_projects(query, _PAGE_COLS)
-                rows = conn.execute(stmt).tuples().all()
+                rows = conn.execute(stmt).all()
                 if (query.limit is None or len(rows) < query.limit) and (rows or not query.offset):
                     matched = query.offset + len(rows)
                 else:

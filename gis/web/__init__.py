@@ -32,15 +32,18 @@ def close_store(app):
 def init_app(app):
     from flask_wtf.csrf import CSRFError
 
-    from gis.web import api_routes, auth, dashboard, feedback, i18n, pages, planner, security, vendor
+    from gis.web import (api_routes, auth, dashboard, export_routes, feedback, i18n, imports, pages, planner, security,
+                         vendor)
 
     security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     auth.csrf.exempt(api_routes.bp)  # API writes take Bearer tokens only, never the session cookie
+    app.register_blueprint(export_routes.bp)  # before api_routes: /api/projects/export is not a project id
     app.register_blueprint(api_routes.bp)
     app.register_blueprint(planner.bp)
     app.register_blueprint(feedback.bp)
+    app.register_blueprint(imports.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(dashboard.bp)
