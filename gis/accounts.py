@@ -127,5 +127,11 @@ def can_see_pending(user: User | None, project: dict) -> bool:
     return user.role == "admin" or props.get("lead_agency") == user.agency
 
 
+def can_see(user: User | None, project: dict) -> bool:
+    """Drafts and archived projects are hidden from the public: their agency and admins see them."""
+    props = project.get("properties", project)
+    return not props.get("archived") or can_see_pending(user, project)
+
+
 def is_admin(user: User | None) -> bool:
     return user is not None and user.active and user.role == "admin"

@@ -89,8 +89,14 @@ def list_projects(store, args, request_headers=None) -> Result:
     return Result(200, entry.encoded(encoding), GEOJSON, common)
 
 
-def get_project(store, project_id: str) -> Result:
+def get_project(store, project_id: str, user=None) -> Result:
+    """One project; drafts and archived projects only for their agency and admins (else 404)."""
+    from gis.accounts import can_see
+    from gis.errors import NotFound
+
     feature = store.get_project(project_id)
+    if not can_see(user, feature):
+        raise NotFound(f"no project with id {project_id!r}")
     return Result(200, feature, GEOJSON, {"ETag": f'"{feature["properties"]["version"]}"'})
 
 

@@ -110,7 +110,8 @@ def create_project(store, user, feature: dict, note: str) -> dict:
     lead = (feature.get("properties") or {}).get("lead_agency")
     if not accounts.can_create(user, lead):
         raise Forbidden("editors can only create projects of their own agency")
-    errors = field_errors(feature)
+    visible = {**feature, "properties": {k: v for k, v in (feature.get("properties") or {}).items() if k != "archived"}}
+    errors = field_errors(visible)
     if errors:
         raise Invalid("; ".join(f"{k}: {v[0]}" for k, v in errors.items()), errors)
     return store.create_project(feature, user=user.email, note=note)

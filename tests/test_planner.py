@@ -405,3 +405,31 @@ def test_nothing_in_the_repository_holds_a_usable_password_or_token():
         with open(path, "rb") as f:
             text = f.read().decode("utf-8", "ignore")
         assert not pattern.search(text), name
+
+
+def test_drafts_are_seen_only_by_their_agency_and_admins(app, editor, admin):
+    token = csrf_of(editor, "/projects/new")
+    feature = {"type": "Feature", "id": "ben-xe-moi", "geometry": {"type": "Point", "coordinates": [105.76, 10.02]},
+               "properties": {"id": "ben-xe-moi", "name_vi": "Bến xe mới (dự thảo)", "name_en": "New bus station (draft)",
+                              "sector": "transport.road", "status": "identification", "lead_agency": "so-gtvt",
+                              "location_accuracy": "indicative", "sources": ["Tờ trình (kiểm thử)"]}}
+    resp = editor.post("/projects/new", data={"csrf_token": token, "feature": json.dumps(feature), "note": "dự thảo",
+                                              "draft": "1"})
+    assert resp.status_code == 302
+    public = app.test_client()
+    assert public.get("/projects/ben-xe-moi").status_code == 404
+    assert public.get("/api/projects/ben-xe-moi").status_code == 404
+    assert "ben-xe-moi" not in {f["id"] for f in public.get("/api/projects").get_json()["features"]}
+    viewer = app.test_client()
+    sign_in(viewer, "viewer@sogtvt.cantho.gov.vn")
+    assert viewer.get("/projects/ben-xe-moi").status_code == 200
+    assert 'data-project-id="ben-xe-moi"' in viewer.get("/planner").get_data(as_text=True)
+    other = app.test_client()
+    sign_in(other, "editor@sovhttdl.cantho.gov.vn")
+    assert other.get("/projects/ben-xe-moi").status_code == 404
+    assert admin.get("/api/projects/ben-xe-moi").status_code == 200
+    # publishing makes it public
+    token = csrf_of(editor, "/projects/ben-xe-moi")
+    editor.post("/projects/ben-xe-moi/archive", data={"csrf_token": token, "version": "1", "archived": "0",
+                                                      "note": "công bố"})
+    assert public.get("/api/projects/ben-xe-moi").status_code == 200

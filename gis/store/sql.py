@@ -285,6 +285,9 @@ def guard(feature: dict) -> None:
     """The data model's validator guards every project write: Invalid names each bad field."""
     from gis.schema import validate_feature
 
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if isinstance(props, dict) and any(k in props for k in MANAGED):
+        feature = {**feature, "properties": {k: v for k, v in props.items() if k not in MANAGED}}
     problems = validate_feature(feature)
     if problems:
         details: dict = {}

@@ -21,7 +21,9 @@ def projects():
 
 @bp.get("/api/projects/<project_id>")
 def project(project_id):
-    return respond(api.get_project(get_store(), project_id))
+    from gis.web.auth import current_account
+
+    return respond(api.get_project(get_store(), project_id, current_account()))
 
 
 # -- writes and the caller ---------------------------------------------------------------------

@@ -107,8 +107,13 @@ def project_csv():
 
 @bp.get("/projects/<project_id>")
 def project(project_id):
+    from gis.errors import NotFound
+    from gis.web.auth import current_account as _account
+
     store = get_store()
     feature = store.get_project(project_id)
+    if not __import__("gis.accounts", fromlist=["can_see"]).can_see(_account(), feature):
+        raise NotFound(f"no project with id {project_id!r}")
     history = store.history(project_id, limit=200)
     lang = current_lang()
     from gis import accounts

@@ -37,8 +37,9 @@ def _common():
 def home():
     user = current_account()
     store = get_store()
-    projects = store.list_projects()
-    mine = [f for f in projects if accounts.can_edit(user, f)]
+    projects = store.list_projects(_all_query())
+    mine = [f for f in projects if accounts.can_edit(user, f) or
+            (user.role == "viewer" and f["properties"].get("lead_agency") == user.agency)]
     visible_ids = [f["id"] for f in projects if accounts.can_see_pending(user, f)]
     pending = accounts_of(store).feedback(status=("pending",), project_ids=visible_ids)
     return render_template("planner/home.html", mine=mine, pending=pending, **_common())
@@ -132,6 +133,8 @@ def new():
             props = feature.setdefault("properties", {})
             if feature.get("id") is None and props.get("id"):
                 feature["id"] = props["id"]
+            if request.form.get("draft"):
+                props["archived"] = True  # a draft: hidden from the public until published
             editing.create_project(store, user, feature, request.form.get("note", ""))
             return redirect(url_for("pages.project", project_id=feature["id"], saved=1))
         except ValueError:
