@@ -33,6 +33,7 @@ from gis import api
 from gis.api import Result
 from gis.errors import BadRequest, GisError, NotFound
 from gis.geo import iter_positions, parse_bbox
+from gis.store.base import ProjectQuery
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -52,6 +53,7 @@ CONFORMANCE = (
 PROJECTS = "projects"
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10000
+MAX_OFFSET = 2**53  # keeps SQL OFFSET inside a 64-bit integer
 LANGUAGES = ("vi", "en")
 COMMON_PARAMS = ("f", "lang")
 ITEMS_PARAMS = COMMON_PARAMS + ("bbox", "limit", "offset", "datetime")
@@ -172,8 +174,8 @@ def parse_limit(text: Optional[str]) -> int:
 def parse_offset(text: Optional[str]) -> int:
     if text is None or text == "":
         return 0
-    if not re.fullmatch(r"[+]?[0-9]+", text):
-        raise BadRequest(f"offset must be a whole number >= 0, got {text!r}")
+    if not re.fullmatch(r"[+]?[0-9]+", text) or int(text) > MAX_OFFSET:
+        raise BadRequest(f"offset must be a whole number from 0 to {MAX_OFFSET}, got {text!r}")
     return int(text)
 
 
@@ -464,8 +466,6 @@ def items(ctx: Context, collection_id: str, args, fmt: str = "json") -> Result:
     coll = find_collection(ctx, collection_id)
     req = parse_items(coll, args)
     if coll.layer is None:
-        from gis.store.base import ProjectQuery
-
         query = ProjectQuery(bbox=req.bbox, limit=req.limit, offset=req.offset, updated_from=req.updated_from,
                              updated_to=req.updated_to, **req.filters)
         matched, returned, features_json = _project_page(ctx.store, query)
@@ -514,9 +514,10 @@ def schema(ctx: Context, collection_id: str, args) -> Result:
         props = _inferred_properties(ctx.store.list_layer(coll.id))
         props.pop("id", None)  # the Feature's "id" member carries it (GDAL would list "id" twice)
     body = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": ctx.url(f"/collections/{quote(coll.id, safe='')}/schema"),
         "title": coll.title(ctx.lang),
+        "description": "The GeoJSON features of this collection, as an OpenAPI 3.0 Schema Object (one type per "
+                       "property; nullable: true marks properties that may be null).",
         "type": "object",
         "required": ["type", "geometry", "properties"],
         "properties": {

@@ -118,6 +118,26 @@ API_PATHS: dict = {
             },
         },
     },
+    "/api/projects/export": {"get": {
+        "tags": ["projects"], "operationId": "exportProjects", "summary": "Download the selected projects as a file",
+        "description": "The projects the map shows for the same filters (status, sector, lead_agency, district, "
+                       "q), as GeoJSON, GeoPackage, Shapefile (zip), KML, CSV or XLSX (docs/formats.md). The "
+                       "file name is in Content-Disposition; X-Feature-Count says how many projects it holds.",
+        "parameters": [_ref("parameters", "format"), _ref("parameters", "status"), _ref("parameters", "sector"),
+                       _ref("parameters", "lead_agency"), _ref("parameters", "district"), _ref("parameters", "q"),
+                       _ref("parameters", "lang")],
+        "responses": {"200": "EXPORT_RESPONSE",  # filled from gis.export.FORMATS by api_document()
+                      "400": _error("An unknown format, parameter or code.")},
+    }},
+    "/api/oc4ids.json": {"get": {
+        "tags": ["projects"], "operationId": "oc4ids", "summary": "The selected projects as an OC4IDS package",
+        "description": "Open Contracting for Infrastructure Data Standard (OC4IDS) project package of the projects "
+                       "the map shows for the same filters.",
+        "parameters": [_ref("parameters", "status"), _ref("parameters", "sector"), _ref("parameters", "lead_agency"),
+                       _ref("parameters", "district"), _ref("parameters", "q"), _ref("parameters", "lang")],
+        "responses": {"200": _json({"type": "object", "additionalProperties": True}, "An OC4IDS project package."),
+                      "400": _error("An unknown parameter or code.")},
+    }},
     "/api/me": {"get": {
         "tags": ["service"], "operationId": "me", "summary": "Who is calling?",
         "security": [{"bearerToken": []}, {"sessionCookie": []}],
@@ -173,6 +193,9 @@ API_COMPONENTS: dict = {
         "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
                  "description": "minlon,minlat,maxlon,maxlat (WGS84): projects whose geometry intersects the box.",
                  "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
+        "q": {"name": "q", "in": "query", "required": False,
+              "description": "Words to find in the names and descriptions (accents optional).",
+              "schema": {"type": "string", "maxLength": 200}},
         "lang": {"name": "lang", "in": "query", "required": False,
                  "description": "Language of labels: vi (default) or en; remembered in a cookie.",
                  "schema": {"type": "string", "enum": ["vi", "en"]}},
@@ -310,14 +333,36 @@ def api_document(server_url: str = "/") -> dict:
             "features": {"type": "array", "items": _ref("schemas", "Project")}}}
     for name in api.FILTERS:
         components["parameters"][name] = _codelist_param(name)
+    components["parameters"]["district"] = {**_codelist_param("districts"), "name": "district"}
+    paths = copy.deepcopy(API_PATHS)
+    export_ops = paths.get("/api/projects/export", {}).get("get")
+    if export_ops and export_ops["responses"].get("200") == "EXPORT_RESPONSE":
+        formats = _export_formats()
+        components["parameters"]["format"] = {
+            "name": "format", "in": "query", "required": False,
+            "description": "The file format: " + ", ".join(f"{name} ({label})" for name, _, label in formats),
+            "schema": {"type": "string", "enum": [name for name, _, _ in formats], "default": "geojson"}}
+        export_ops["responses"]["200"] = {
+            "description": "The file (Content-Disposition: attachment).",
+            "headers": {"Content-Disposition": {"schema": {"type": "string"}, "description": "The file name."},
+                        "X-Feature-Count": {"schema": {"type": "integer"}, "description": "Projects in the file."}},
+            "content": {mime.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                        for _, mime, _ in formats}}
     return {
         "openapi": OAS_VERSION,
         "info": copy.deepcopy(API_INFO),
         "servers": [{"url": server_url.rstrip("/") or "/"}],
         "tags": copy.deepcopy(API_TAGS),
-        "paths": copy.deepcopy(API_PATHS),
+        "paths": paths,
         "components": components,
     }
+
+
+def _export_formats() -> list[tuple[str, str, str]]:
+    """(name, media type, label) of the export formats, from gis.export (declared once there)."""
+    from gis import export
+
+    return [(f.name, f.mime, getattr(f, "label", None) or f.name) for f in export.FORMATS.values()]
 
 
 # -- the OGC API - Features document ---------------------------------------------------------------

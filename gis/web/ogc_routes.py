@@ -60,10 +60,17 @@ def _answer(result: Result, fmt: str, template: str, **context):
     return resp
 
 
+@bp.after_request
+def _public_read_api(response):
+    """Read-only public data: web maps on other sites may read it (CORS)."""
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    return response
+
+
 @bp.errorhandler(GisError)
 def _ogc_error(error: GisError):
-    f = (request.args.get("f") or "").lower()
-    if f in ("html", ogc.HTML) or (not f and _accepted() == ogc.HTML):
+    f = ogc.FORMATS.get((request.args.get("f") or "").strip().lower())  # None when absent or unknown
+    if f == "html" or (f is None and _accepted() == ogc.HTML):
         return error_page(error)
     return respond(ogc.exception_result(error))
 
@@ -114,7 +121,8 @@ def items(collection_id):
 def item(collection_id, feature_id):
     fmt = _format()
     return _answer(ogc.item(_context(), collection_id, feature_id, args()), fmt, "ogc/item.html",
-                   collection_id=collection_id, field_titles=lambda: _field_titles(collection_id))
+                   collection_id=collection_id, field_titles=lambda: _field_titles(collection_id),
+                   field_codelists=lambda: _field_codelists(collection_id))
 
 
 @bp.get("/collections/<collection_id>/schema")
@@ -127,6 +135,13 @@ def _field_titles(collection_id) -> dict:
         return {}
     lang = current_lang()
     return {f.name: f.title(lang) for f in schema.fields()}
+
+
+def _field_codelists(collection_id) -> dict:
+    """Project property -> the codelist its codes come from (to show their titles)."""
+    if collection_id != ogc.PROJECTS:
+        return {}
+    return {f.name: f.codelist for f in schema.fields() if f.codelist}
 
 
 # -- the /api document ---------------------------------------------------------------------------
