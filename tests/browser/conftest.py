@@ -92,6 +92,27 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log_path: str, timeout: floa
                 pytrace=False)
 
 
+@contextlib.contextmanager
+def gunicorn(env: dict, folder):
+    """The app served the way production serves it (gunicorn, 2 workers) on a free port."""
+    port = _free_port()
+    log_path = str(folder / "gunicorn.log")
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log_path)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of gunicorn (2 workers) serving the seed data plus the hostile project."""
@@ -111,22 +132,8 @@ def live_server(tmp_path_factory):
     finally:
         store.close()
 
-    port = _free_port()
-    log_path = str(folder / "gunicorn.log")
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log_path)
+    with gunicorn(env, folder) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 
 from gis import style
 
-from .conftest import _free_port, _server_env, _wait_healthy
+from .conftest import _server_env, gunicorn
 
 pytestmark = pytest.mark.browser
 
@@ -41,18 +41,8 @@ def server(tmp_path_factory):
           stdin=f"{PASSWORD}\n{PASSWORD}\n")
     flask("users", "create", "--email", ADMIN, "--role", "admin", "--agency", "so-khdt",
           stdin=f"{PASSWORD}\n{PASSWORD}\n")
-    port = _free_port()
-    log_path = str(folder / "gunicorn.log")
-    with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                                 "app:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log_path)
+    with gunicorn(env, folder) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
 
 
 def sign_in(page, server, email):
