@@ -60,7 +60,18 @@ def finalise(config: dict, instance_path: str) -> dict:
             raise ConfigError("SECRET_KEY is required in production: set the SECRET_KEY environment variable "
                               "to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')")
         config["SECRET_KEY"] = _development_secret(instance_path)
+    elif env == "production" and not config.get("TESTING") and _weak(config["SECRET_KEY"]):
+        raise ConfigError("SECRET_KEY looks like a default or is too short: use at least 32 random characters "
+                          "(python -c 'import secrets; print(secrets.token_hex(32))')")
     return config
+
+
+WEAK_SECRETS = {"dev", "development", "secret", "changeme", "change-me", "default", "test", "password", "key"}
+
+
+def _weak(secret) -> bool:
+    text = str(secret)
+    return len(text) < 32 or text.lower() in WEAK_SECRETS or len(set(text)) < 8
 
 
 def _development_secret(instance_path: str) -> str:

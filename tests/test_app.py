@@ -135,11 +135,12 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("GIS_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    secret = "3f9a1c7e5b2d8f4a6c0e9b7d5f3a1c8e"
+    monkeypatch.setenv("SECRET_KEY", secret)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/a.db")
     app = create_app()
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path}/a.db"
-    assert app.config["SECRET_KEY"] == "x" * 40
+    assert app.config["SECRET_KEY"] == secret
 
 
 def test_the_core_does_not_import_flask():
@@ -147,3 +148,11 @@ def test_the_core_does_not_import_flask():
             "print('flask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("secret", ["dev", "changeme", "x" * 40, "short-but-random-7f3a"])
+def test_production_refuses_a_default_or_weak_secret(monkeypatch, secret):
+    monkeypatch.setenv("GIS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigError, match="SECRET_KEY looks like a default"):
+        create_app()

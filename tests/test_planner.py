@@ -433,3 +433,21 @@ def test_drafts_are_seen_only_by_their_agency_and_admins(app, editor, admin):
     editor.post("/projects/ben-xe-moi/archive", data={"csrf_token": token, "version": "1", "archived": "0",
                                                       "note": "công bố"})
     assert public.get("/api/projects/ben-xe-moi").status_code == 200
+
+
+def test_passwords_and_tokens_never_reach_the_logs(app, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    app.config["TESTING"] = False  # request logs are written outside tests
+    try:
+        c = app.test_client()
+        sign_in(c, "editor@sogtvt.cantho.gov.vn", "wrong password!")
+        sign_in(c, "editor@sogtvt.cantho.gov.vn")
+        token = make_token(c)
+        patch(app.test_client(), ROAD, {"properties": {"progress": 3}, "note": "log test"}, token=token, if_match='"1"')
+    finally:
+        app.config["TESTING"] = True
+    text = caplog.text
+    assert '"event": "request"' in text and '"event": "sign-in"' in text and '"event": "sign-in-failed"' in text
+    assert PASSWORD not in text and "wrong password!" not in text and token not in text
