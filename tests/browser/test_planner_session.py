@@ -86,6 +86,17 @@ def test_a_planners_session(server, context, page, watch):
     assert "Nghiệm thu, bàn giao (kiểm thử)" in entry.text_content()
     assert EDITOR in entry.text_content()
 
+    # 1b. The location editor shows the drawing tools, served locally, and drawing fills the form.
+    page.goto(f"{server}/projects/{ROAD}/geometry")
+    page.wait_for_function("() => window.mapReady === true")
+    assert page.locator(".leaflet-draw-draw-polyline").is_visible()
+    page.evaluate("""() => {
+      const line = L.polyline([[10.04, 105.78], [10.06, 105.76]]);
+      window.cantho.map.fire('draw:created', {layer: line, layerType: 'polyline'});
+    }""")
+    drawn = page.eval_on_selector("#geometry-field", "el => JSON.parse(el.value)")
+    assert drawn == {"type": "LineString", "coordinates": [[105.78, 10.04], [105.76, 10.06]]}
+
     # 2. The public map shows the new colour.
     public = context.browser.new_context(locale="vi-VN").new_page()
     watch.attach_page(public)
