@@ -79,7 +79,8 @@ def list_projects(store, args, request_headers=None) -> Result:
     headers = request_headers or {}
     build = getattr(store, "feature_collection_json", None) or \
         (lambda q: json.dumps(feature_collection(store.list_projects(q)), ensure_ascii=False))
-    entry = PROJECTS_CACHE.get_or_build(("projects", query), change_token(store), lambda: build(query))
+    # The store's URL is part of the key: one process may serve several stores (tests, tools).
+    entry = PROJECTS_CACHE.get_or_build(("projects", store.url, query), change_token(store), lambda: build(query))
     common = {"ETag": entry.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=0, must-revalidate"}
     if etag_matches(headers.get("If-None-Match", ""), entry.etag):
         return Result(304, b"", GEOJSON, common)

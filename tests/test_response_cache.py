@@ -80,3 +80,27 @@ def test_the_cache_hit_path_is_at_least_5x_faster_than_a_cold_render(store_url):
 
     cold(), warm()
     assert best_of(cold) >= 5 * best_of(warm)
+
+
+def test_two_stores_in_one_process_never_share_cached_bodies(sqlite_url, tmp_path):
+    """Same seed => same history ids in both stores; the cache must still tell them apart."""
+    apps = []
+    for name in ("a", "b"):
+        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / name}.db"})
+        assert app.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+        apps.append(app)
+    first = apps[0].test_client().get("/api/projects?status=maintenance").get_json()
+    with apps[1].app_context():
+        from gis.web import get_store
+
+        store = get_store()
+        store.update_project("can-tho-bridge", {"status": "implementation"}, expected_version=1, user="t", note="t")
+    with apps[0].app_context():
+        from gis.web import get_store
+
+        store = get_store()
+        store.update_project("tourism-con-son", {"progress": 100}, expected_version=1, user="t", note="t")
+    a = {f["id"] for f in apps[0].test_client().get("/api/projects?status=maintenance").get_json()["features"]}
+    b = {f["id"] for f in apps[1].test_client().get("/api/projects?status=maintenance").get_json()["features"]}
+    assert "can-tho-bridge" in a and "can-tho-bridge" not in b
+    assert a == {f["id"] for f in first["features"]}

@@ -216,6 +216,8 @@ class Watch:
             return  # aborted by _route above: no internet here, and the map must not need tiles
         if not is_local(request.url):
             return  # already recorded as a blocked request
+        if request.failure == "net::ERR_ABORTED" and request.resource_type not in ("document", "script", "xhr", "fetch"):
+            return  # cancelled by the browser because the page navigated on (e.g. the favicon): not a server fault
         self.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def _response(self, response):
