@@ -33,7 +33,7 @@ def init_app(app):
     from flask_wtf.csrf import CSRFError
 
     from gis.web import (api_routes, auth, dashboard, export_routes, feedback, i18n, imports, pages, planner, security,
-                         ogc_routes, vendor)
+                         ogc_routes, report_routes, vendor)
 
     security.init_app(app)
     i18n.init_app(app)
@@ -46,6 +46,7 @@ def init_app(app):
     app.register_blueprint(imports.bp)
     app.register_blueprint(ogc_routes.bp)  # /ogc/...
     app.register_blueprint(ogc_routes.docs_bp)  # /api/openapi.json, /api/docs
+    app.register_blueprint(report_routes.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(dashboard.bp)
