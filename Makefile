@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export HOST PORT
 
-.PHONY: install run test serve clean messages
+.PHONY: install run test test-long serve clean messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ serve: install
 
 test: install
 	$(PY) -m pytest
+
+# The long variants of the crash, concurrency and fuzz tests (docs/reliability.md); about 7 minutes.
+test-long: install
+	$(PY) -m pytest -m slow
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -154,9 +154,9 @@ def patch_project(store, user, project_id: str, body: bytes, if_match, content_t
         raise BadRequest("the body is not valid JSON") from None
     if not isinstance(doc, dict):
         raise BadRequest('the body must be a JSON object: {"properties": {...}, "note": "..."}')
-    changes = dict(doc.get("properties") or {})
     if not isinstance(doc.get("properties", {}), dict):
         raise BadRequest("properties must be an object")
+    changes = dict(doc.get("properties") or {})
     if "geometry" in doc:
         changes["geometry"] = doc["geometry"]
     if not changes:

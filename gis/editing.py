@@ -48,6 +48,8 @@ def parse_form(form) -> tuple[dict, dict]:
 
 
 def check_note(note) -> str:
+    if note is not None and not isinstance(note, str):
+        raise Invalid("the note must be text", {"note": ["must be text"]})
     note = (note or "").strip()
     if not note:
         raise Invalid("a note saying why this changed is required", {"note": ["is required"]})

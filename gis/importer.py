@@ -166,7 +166,7 @@ def _check_encoding(name: str) -> str:
 
     try:
         return codecs.lookup(str(name)).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise BadRequest(f"unknown text encoding {name!r} (e.g. utf-8, cp1258, cp1252, latin1)") from None
 
 

@@ -252,7 +252,7 @@ def validate_collection(collection) -> list[Problem]:
     for i, feature in enumerate(features):
         problems += validate_feature(feature, i)
         fid = feature.get("id") if isinstance(feature, dict) else None
-        if fid is not None:
+        if isinstance(fid, (str, int)) and not isinstance(fid, bool):  # other ids are reported by the schema
             if fid in seen:
                 problems.append(Problem(str(fid), "id", f"duplicate id (features #{seen[fid]} and #{i})"))
             else:

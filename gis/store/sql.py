@@ -497,6 +497,8 @@ class SqlStore(Store):
             return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
 
     def get_project(self, project_id: str) -> dict:
+        if not isinstance(project_id, str) or "\x00" in project_id:  # PostgreSQL text cannot hold NUL
+            raise NotFound(f"no project with id {project_id!r}")
         with self._tx(write=False) as conn:
             row = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id)).first()
         if row is None:
