@@ -27,58 +27,61 @@ from branca.element import Element, Figure, Link
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE_JSON = os.path.join(ROOT, "package.json")
 
-# Every CDN URL our pages may include, exactly as folium 0.20.0 writes it -> path in node_modules.
-# The npm versions in package.json are the versions in these URLs (glyphicons: see its note).
-CDN_TO_LOCAL: dict[str, str] = {
+# The resources folium 0.20.0 and the plugins we use declare, by folium's own resource name
+# -> path in node_modules. The URLs themselves are read from folium's classes (never written
+# here), so this module holds no CDN address; the npm versions in package.json are the versions
+# in those URLs (tests/test_assets.py checks it; glyphicons: see its note).
+LOCAL_BY_NAME: dict[str, str] = {
     # folium.Map: default_js
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/dist/leaflet.js",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js":
-        "bootstrap/dist/js/bootstrap.bundle.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js":
-        "drmonty-leaflet-awesome-markers/js/leaflet.awesome-markers.js",
+    "leaflet": "leaflet/dist/leaflet.js",
+    "jquery": "jquery/dist/jquery.min.js",
+    "bootstrap": "bootstrap/dist/js/bootstrap.bundle.min.js",
+    "awesome_markers": "drmonty-leaflet-awesome-markers/js/leaflet.awesome-markers.js",
     # folium.Map: default_css
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/dist/leaflet.css",
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css":
-        "bootstrap/dist/css/bootstrap.min.css",
+    "leaflet_css": "leaflet/dist/leaflet.css",
+    "bootstrap_css": "bootstrap/dist/css/bootstrap.min.css",
     # Bootstrap 3's glyphicons (folium.Icon's default prefix); the npm package carries only them.
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css":
-        "glyphicons-only-bootstrap/css/bootstrap.min.css",
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css":
-        "@fortawesome/fontawesome-free/css/all.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css":
-        "drmonty-leaflet-awesome-markers/css/leaflet.awesome-markers.css",
+    "glyphicons_css": "glyphicons-only-bootstrap/css/bootstrap.min.css",
+    "awesome_markers_font_css": "@fortawesome/fontawesome-free/css/all.min.css",
+    "awesome_markers_css": "drmonty-leaflet-awesome-markers/css/leaflet.awesome-markers.css",
     # plugins.MarkerCluster
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js":
-        "leaflet.markercluster/dist/leaflet.markercluster.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css":
-        "leaflet.markercluster/dist/MarkerCluster.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
-        "leaflet.markercluster/dist/MarkerCluster.Default.css",
-    # plugins.Fullscreen (the package has no .min.js; jsDelivr minifies on the fly)
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js":
-        "leaflet.fullscreen/Control.FullScreen.js",
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css":
-        "leaflet.fullscreen/Control.FullScreen.css",
+    "markerclusterjs": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "markerclustercss": "leaflet.markercluster/dist/MarkerCluster.css",
+    "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    # plugins.Fullscreen (the package has no .min.js; the CDN minifies on the fly)
+    "Control.Fullscreen.js": "leaflet.fullscreen/Control.FullScreen.js",
+    "Control.FullScreen.css": "leaflet.fullscreen/Control.FullScreen.css",
     # plugins.Draw
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw/dist/leaflet.draw.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw/dist/leaflet.draw.css",
+    "leaflet_draw_js": "leaflet-draw/dist/leaflet.draw.js",
+    "leaflet_draw_css": "leaflet-draw/dist/leaflet.draw.css",
     # plugins.Search
-    "https://cdn.jsdelivr.net/npm/leaflet-search@2.9.7/dist/leaflet-search.min.js":
-        "leaflet-search/dist/leaflet-search.min.js",
-    "https://cdn.jsdelivr.net/npm/leaflet-search@2.9.7/dist/leaflet-search.min.css":
-        "leaflet-search/dist/leaflet-search.min.css",
+    "Leaflet.Search.js": "leaflet-search/dist/leaflet-search.min.js",
+    "Leaflet.Search.css": "leaflet-search/dist/leaflet-search.min.css",
     # plugins.MiniMap (give it a local layer: by default it fetches OSM tiles)
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.js":
-        "leaflet-minimap/dist/Control.MiniMap.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.css":
-        "leaflet-minimap/dist/Control.MiniMap.min.css",
+    "Control_MiniMap_js": "leaflet-minimap/dist/Control.MiniMap.min.js",
+    "Control_MiniMap_css": "leaflet-minimap/dist/Control.MiniMap.min.css",
 }
 
+
+def _folium_resources() -> dict[str, str]:
+    """folium's (name -> URL) for the Map and the plugins above, read without changing them."""
+    import folium
+    from folium import plugins
+
+    out = {}
+    for cls in (folium.Map, plugins.MarkerCluster, plugins.Fullscreen, plugins.Draw, plugins.Search,
+                plugins.MiniMap):
+        for name, url in list(cls.default_js) + list(cls.default_css):
+            out.setdefault(name, url)
+    return out
+
+
+_RESOURCES = _folium_resources()
+# Every CDN URL our pages may include, exactly as folium writes it -> path in node_modules.
+CDN_TO_LOCAL: dict[str, str] = {_RESOURCES[name]: path for name, path in LOCAL_BY_NAME.items()}
+
 # folium's `.fa-rotate-N` rules for Icon(angle=N): generated here, inline, only for the angles used.
-ROTATE_CSS_URL = (
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css"
-)
+ROTATE_CSS_URL = _RESOURCES["awesome_rotate_css"]
 GENERATED_URLS = frozenset({ROTATE_CSS_URL})
 
 # What resolve() serves from the allowed packages.
