@@ -119,7 +119,7 @@ def test_localise_is_per_render_and_leaves_folium_classes_alone():
     other = project_map().get_root().render()  # a second map, not localised
     urls = assets.external_urls(other)
     assert assets._RESOURCES["leaflet"] in urls  # folium's own CDN URL, untouched
-    assert "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js" in urls
+    assert assets._RESOURCES["leaflet_draw_js"] in urls
     assert LOCAL not in other
 
 
@@ -141,7 +141,8 @@ def test_an_unmapped_asset_fails_the_render_unless_not_strict():
     with pytest.raises(assets.UnmappedAsset, match="d3"):
         assets.localise(m, url_for).render()
     html = assets.localise(m, url_for, strict=False).render()
-    assert assets.external_urls(html) == ["https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
+    left = assets.external_urls(html)
+    assert len(left) == 1 and left[0].endswith("/d3.min.js")
 
 
 def test_localise_needs_a_figure():
