@@ -57,7 +57,8 @@ def test_upload_preview_commit_writes_valid_features_with_history(app, editor):
     assert resp.status_code == 302
     review = editor.get(resp.headers["Location"]).get_data(as_text=True)
     assert 'data-valid="1" data-total="3"' in review
-    assert re.search(r'data-row="2" data-valid="no".*?own agency', review, re.S)
+    row2 = re.search(r'<tr data-row="2" data-valid="no".*?</tr>', review, re.S)
+    assert row2 and "<strong>lead_agency</strong>" in row2.group(0)  # another agency's project
     html = review
     form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1), "mode": "add",
             "action": "commit", "note": "nhập từ tệp của Sở GTVT"}
