@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 
-from gis import assets, explore, mapview, schema, style
+from gis import accounts, assets, explore, mapview, schema, style
 from gis.formatting import fmt_date
 from gis.web import args, get_store
 from gis.web.i18n import current_lang
@@ -112,11 +112,10 @@ def project(project_id):
 
     store = get_store()
     feature = store.get_project(project_id)
-    if not __import__("gis.accounts", fromlist=["can_see"]).can_see(_account(), feature):
+    if not accounts.can_see(_account(), feature):
         raise NotFound(f"no project with id {project_id!r}")
     history = store.history(project_id, limit=200)
     lang = current_lang()
-    from gis import accounts
     from gis.web.auth import current_account
     from gis.web.feedback import feedback_context
 

@@ -269,3 +269,12 @@ def pytest_runtest_call(item):
     if watch is not None and watch.problems:
         pytest.fail("the browser saw problems during this test:\n  " + "\n  ".join(watch.problems), pytrace=False)
     return result
+
+
+def sign_in(page, server, email, password):
+    """Sign in through the form, as a planner would."""
+    page.goto(server + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(server + "/planner")

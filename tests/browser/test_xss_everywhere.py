@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from .conftest import _server_env, gunicorn
+from .conftest import sign_in as conftest_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -109,11 +110,7 @@ def server(tmp_path_factory):
 
 
 def sign_in(page, server, email):
-    page.goto(server + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(server + "/planner")
+    conftest_sign_in(page, server, email, PASSWORD)
 
 
 def assert_inert(page, *texts):
