@@ -39,7 +39,7 @@ def error_result(error: GisError) -> Result:
     return Result(error.http_status, error.to_dict())
 
 
-def _values(args, name) -> tuple:
+def param_values(args, name) -> tuple:
     """All values of a parameter, repeated or comma-separated, blanks dropped."""
     out = []
     for raw in args.get(name, []):
@@ -54,7 +54,7 @@ def parse_project_query(args, allowed=FILTERS + ("bbox",)) -> ProjectQuery:
         raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)} (allowed: {', '.join(allowed)})")
     filters = {}
     for name in FILTERS:
-        values = _values(args, name)
+        values = param_values(args, name)
         allowed_codes = schema.codes(name)
         bad = [v for v in values if v not in allowed_codes]
         if bad:
@@ -73,14 +73,24 @@ def feature_collection(features) -> dict:
 PROJECTS_CACHE = ResponseCache()
 
 
-def list_projects(store, args, request_headers=None) -> Result:
-    """The FeatureCollection; cached per query and store change, with ETag/304 and gzip/br."""
+def list_projects(store, args, request_headers=None, today=None) -> Result:
+    """The FeatureCollection (or, with ``at``, the projects as they were on that date);
+    cached per query and store change, with ETag/304 and gzip/br."""
+    from gis import replay
+    from gis.dashboard import today_in_vietnam
+
+    args = dict(args)
+    at = replay.parse_at((args.pop("at", None) or [""])[-1], today or today_in_vietnam())
     query = parse_project_query(args)
     headers = request_headers or {}
-    build = getattr(store, "feature_collection_json", None) or \
-        (lambda q: json.dumps(feature_collection(store.list_projects(q)), ensure_ascii=False))
+    if at is not None:
+        def build(q):
+            return json.dumps(replay.projects_at(store, at, q).collection(), ensure_ascii=False)
+    else:
+        build = getattr(store, "feature_collection_json", None) or \
+            (lambda q: json.dumps(feature_collection(store.list_projects(q)), ensure_ascii=False))
     # The store's URL is part of the key: one process may serve several stores (tests, tools).
-    entry = PROJECTS_CACHE.get_or_build(("projects", store.url, query), change_token(store), lambda: build(query))
+    entry = PROJECTS_CACHE.get_or_build(("projects", store.url, query, at), change_token(store), lambda: build(query))
     common = {"ETag": entry.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=0, must-revalidate"}
     if etag_matches(headers.get("If-None-Match", ""), entry.etag):
         return Result(304, b"", GEOJSON, common)

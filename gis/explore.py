@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
+from typing import Optional
 
-from gis import schema, search
-from gis.api import parse_project_query, _values
+from gis import replay, schema, search
+from gis.api import param_values, parse_project_query
 from gis.errors import BadRequest
 
 FILTER_FIELDS = ("status", "sector", "lead_agency", "district")
@@ -25,25 +27,28 @@ class Selection:
     lead_agency: tuple = ()
     district: tuple = ()
     q: str = ""
+    at: Optional[dt.date] = None  # the projects as they were on this date; None = today
 
     def is_filtered(self) -> bool:
         return any((self.status, self.sector, self.lead_agency, self.district, self.q))
 
-    def as_params(self) -> list[tuple[str, str]]:
+    def as_params(self, with_date: bool = True) -> list[tuple[str, str]]:
         """The selection as query parameters (for links: list, CSV, embed, map)."""
         out = [(name, v) for name in FILTER_FIELDS for v in getattr(self, name)]
         if self.q:
             out.append(("q", self.q))
+        if self.at and with_date:
+            out.append(("at", self.at.isoformat()))
         return out
 
 
 def parse_selection(args, extra_allowed=()) -> tuple[Selection, object]:
     """(Selection, ProjectQuery) from request args; 400 for unknown parameters or codes."""
-    allowed = set(FILTER_FIELDS) | {"q"} | set(PAGE_PARAMS) | set(extra_allowed)
+    allowed = set(FILTER_FIELDS) | {"q", "at"} | set(PAGE_PARAMS) | set(extra_allowed)
     unknown = sorted(set(args) - allowed)
     if unknown:
         raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
-    districts = _values(args, "district")
+    districts = param_values(args, "district")
     bad = [d for d in districts if d not in schema.codes("districts")]
     if bad:
         raise BadRequest(f"unknown district {', '.join(map(repr, bad))} (allowed: {', '.join(schema.codes('districts'))})")
@@ -51,13 +56,17 @@ def parse_selection(args, extra_allowed=()) -> tuple[Selection, object]:
     if len(q) > MAX_QUERY_LENGTH:
         raise BadRequest(f"search text is longer than {MAX_QUERY_LENGTH} characters")
     query = parse_project_query({k: v for k, v in args.items() if k in ("status", "sector", "lead_agency")})
-    sel = Selection(query.status, query.sector, query.lead_agency, districts, q)
+    from gis.dashboard import today_in_vietnam
+
+    at = replay.parse_at((args.get("at") or [""])[-1], today_in_vietnam())
+    sel = Selection(query.status, query.sector, query.lead_agency, districts, q, at)
     return sel, query
 
 
 def select_projects(store, args, extra_allowed=()) -> tuple[Selection, list[dict]]:
     sel, query = parse_selection(args, extra_allowed)
-    features = [f for f in store.list_projects(query)
+    found = replay.projects_at(store, sel.at, query).features if sel.at else store.list_projects(query)
+    features = [f for f in found
                 if search.matches_district(f, sel.district) and search.matches_text(f, sel.q)]
     return sel, features
 

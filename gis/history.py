@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 from gis.errors import NotFound
 
 STORE_MANAGED = ("version", "updated_at", "archived")
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+NO_VERSION = ("milestone", "confirm")  # history rows that describe or check a version without making one
+
+
+def local_date(changed_at: str) -> dt.date:
+    """The date in Vietnam (UTC+7) of a history timestamp (ISO 8601, UTC)."""
+    moment = dt.datetime.fromisoformat(str(changed_at).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(VIETNAM).date()
 
 
 def state_at_version(current: dict, entries, version: int) -> dict:
@@ -31,6 +42,73 @@ def state_at_version(current: dict, entries, version: int) -> dict:
                 feature["properties"][field] = old
     feature["properties"]["version"] = version
     return feature
+
+
+def _undo(feature: dict, changes: dict) -> None:
+    for field, (old, _new) in changes.items():
+        if field == "geometry":
+            feature["geometry"] = old
+        elif field == "archived":
+            if old:
+                feature["properties"]["archived"] = True
+            else:
+                feature["properties"].pop("archived", None)
+        elif old is None:
+            feature["properties"].pop(field, None)
+        else:
+            feature["properties"][field] = old
+
+
+def state_at_date(current: dict, entries, day: dt.date) -> tuple[dict | None, str]:
+    """The feature as it was at the end of ``day`` (Vietnam time), and how that is known.
+
+    Undoes, newest first, every history entry dated after ``day``. Returns ``(None, "not_yet")`` when the project was created
+    after ``day``; otherwise ``(feature, basis)`` with basis "recorded" (from entries
+    recorded by then, or nothing changed since), "milestones" (from the dated milestones
+    of the sources) or "first_recorded" (the history holds nothing that early: the project
+    is shown as first recorded). Archived features keep ``archived: true``: the caller
+    decides whether to show them.
+    """
+    feature = copy.deepcopy(current)
+    basis = "recorded"
+    version = feature["properties"].get("version")
+    for entry in sorted(entries, key=lambda e: (e.changed_at, e.id), reverse=True):
+        if local_date(entry.changed_at) <= day:
+            if basis == "first_recorded" and entry.action == "milestone":
+                basis = "milestones"  # an earlier milestone tells the state on that day
+            break
+        if entry.action == "create":
+            return None, "not_yet"
+        if entry.action == "seed":
+            basis = "first_recorded"
+        elif entry.action == "milestone":
+            basis = "milestones"
+        _undo(feature, entry.changes)
+        if entry.action not in NO_VERSION:
+            version = max(entry.version - 1, 1)
+    feature["properties"]["version"] = version
+    return feature, basis
+
+
+def states_at_date(features, entries, day: dt.date) -> tuple[list[dict], dict]:
+    """Every project as it was at the end of ``day``, public ones only, and what the history could not tell.
+
+    features: current features, archived included; entries: the whole history (any order).
+    Returns (features, {"first_recorded": [ids], "milestones": [ids]}).
+    """
+    by_project: dict = {}
+    for e in entries:
+        by_project.setdefault(str(e.project_id), []).append(e)
+    out, info = [], {"first_recorded": [], "milestones": []}
+    for current in features:
+        pid = str(current.get("id"))
+        feature, basis = state_at_date(current, by_project.get(pid, []), day)
+        if feature is None or feature["properties"].get("archived"):
+            continue
+        if basis in info:
+            info[basis].append(pid)
+        out.append(feature)
+    return out, info
 
 
 def changes_between(current: dict, target: dict) -> dict:

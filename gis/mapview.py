@@ -122,7 +122,7 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
         plugins.Draw(export=False, position="topleft",
                      draw_options={"circle": False, "circlemarker": False, "rectangle": False},
                      edit_options={"edit": False, "remove": False}).add_to(m)
-    data = {"type": "FeatureCollection", "features": [_slim(f, fmt_date) for f in projects]}
+    data = map_data(projects, fmt_date)
     options = {"clusters": clusters, "groups": {c.code: c.extra.get("group") for c in schema.codelist("sector")},
                "legend": legend_data(text.lang), "labels": text.labels, "projectUrl": project_url,
                "bounds": fit, "lang": text.lang, "showLegend": not compact}
@@ -136,6 +136,11 @@ POPUP_PROPERTIES = ("name_vi", "name_en", "status", "progress", "lead_agency", "
 
 
 DATE_PROPERTIES = ("planned_start", "planned_end", "actual_start", "actual_end")
+
+
+def map_data(projects: list[dict], fmt_date=str) -> dict:
+    """The FeatureCollection the map draws (also sent when it redraws, e.g. on another date)."""
+    return {"type": "FeatureCollection", "features": [_slim(f, fmt_date) for f in projects]}
 
 
 def _slim(feature: dict, fmt_date=str) -> dict:

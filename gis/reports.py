@@ -5,7 +5,8 @@ year. A report covers a ``Period`` (``2026-H1``, ``2026-H2``, ``2026`` or a rang
 ``2026-01-01..2026-03-31``) and shows, as recorded in the system:
 
 * the projects as they were at the end of the period: each project's current state with
-  the history entries dated after the period end undone (``gis.history.state_at_version``);
+  the history entries dated after the period end undone (``gis.history.states_at_date``), the
+  sourced milestones included;
 * the status by sector and by lead agency, and the projects behind schedule at the close
   of the period (``gis.dashboard.summarise`` on those states);
 * every change recorded in the period;
@@ -32,7 +33,7 @@ import re
 from gis import dashboard, schema, style, targets as targets_mod
 from gis.errors import BadRequest, NotFound
 from gis.formatting import fmt_date, fmt_number, fmt_vnd
-from gis.history import state_at_version
+from gis.history import local_date, states_at_date
 
 FIRST_YEAR = 2016  # the plan's period starts in 2016
 LAST_YEAR = 2100
@@ -186,11 +187,6 @@ def _local_moment(changed_at: str) -> dt.datetime:
     return moment.astimezone(VIETNAM).replace(tzinfo=None)
 
 
-def local_date(changed_at: str) -> dt.date:
-    """The date in Vietnam (UTC+7) of a history timestamp (ISO 8601, UTC)."""
-    return _local_moment(changed_at).date()
-
-
 def _first_day(value) -> dt.date | None:
     m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", str(value or "").strip())
     if not m:
@@ -202,40 +198,16 @@ def _first_day(value) -> dt.date | None:
 
 
 def states_at(features, entries, end: dt.date) -> tuple[list[dict], dict]:
-    """Every project as it was at the end of ``end`` (Vietnam time), and what the history could not tell.
-
-    features: the current features, archived ones included; entries: the whole history
-    (HistoryEntry, any order). A project created after ``end`` is left out, and so is one
-    archived at ``end``. A project whose first record is the seed (loaded from the plan's
-    data) after ``end`` is shown as first recorded: the history holds nothing earlier.
-    """
-    by_project: dict = {}
-    for e in entries:
-        by_project.setdefault(str(e.project_id), []).append(e)
-    out, first_recorded, unknown = [], [], []
-    for current in features:
-        pid = str(current.get("id"))
-        mine = by_project.get(pid, [])
-        later = [e for e in mine if local_date(e.changed_at) > end]
-        feature = current
-        if later:
-            version = min(e.version for e in later) - 1
-            if version == 0:
-                creation = min(later, key=lambda e: e.version)
-                if creation.action != "seed" or creation.changes:
-                    continue  # created after the period: it did not exist yet
-                version = 1  # the seed holds no earlier state: keep the state first recorded
-                first_recorded.append({"id": pid, "recorded_at": creation.changed_at})
-            try:
-                feature = state_at_version(current, mine, version)
-            except NotFound:  # the history is incomplete (should not happen): say so, keep the current state
-                unknown.append(pid)
-        elif not mine:
-            unknown.append(pid)
-        if (feature.get("properties") or {}).get("archived"):
-            continue
-        out.append(feature)
-    return out, {"first_recorded": first_recorded, "no_history": unknown}
+    """Every project as it was at the end of ``end`` (Vietnam time), and what the history could not tell
+    (``gis.history.states_at_date``): a project whose first record is the seed after ``end`` and
+    that has no dated milestone is shown as first recorded (``first_recorded``, with the date)."""
+    entries = list(entries)
+    states, info = states_at_date(features, entries, end)
+    seeded = {str(e.project_id): e.changed_at for e in entries if e.action == "seed"}
+    with_history = {str(e.project_id) for e in entries}
+    return states, {"first_recorded": [{"id": pid, "recorded_at": seeded.get(pid, "")}
+                                       for pid in info["first_recorded"]],
+                    "no_history": [str(f.get("id")) for f in features if str(f.get("id")) not in with_history]}
 
 
 def _date_conflicts(features, first_recorded_ids: set, end: dt.date, lang: str) -> list[dict]:
@@ -321,7 +293,8 @@ def value_text(field: str, value, lang: str = "vi", _=_identity, limit: int | No
 def action_titles(_=_identity) -> dict:
     return {"seed": _("loaded from the plan's data"), "create": _("created"), "update": _("updated"),
             "archive": _("archived"), "unarchive": _("taken out of the archive"),
-            "restore": _("restored an earlier version"), "confirm": _("confirmed")}
+            "restore": _("restored an earlier version"), "confirm": _("confirmed"),
+            "milestone": _("dated milestone from the sources")}
 
 
 def period_changes(entries, period: Period, names: dict, lang: str = "vi", _=_identity,

@@ -107,10 +107,27 @@ def test_seeded_projects_are_at_version_1_with_seed_history(store, tmp_path):
     load_seed(store, *write_seed(tmp_path))
     assert {f["properties"]["version"] for f in store.list_projects()} == {1}
     entries = store.history()
-    assert len(entries) == 4
-    assert {(h.action, h.user, h.note, h.version) for h in entries} == \
-        {("seed", "seed", "Seeded from projects.geojson", 1)}
+    seeds = [h for h in entries if h.action == "seed"]
+    assert len(seeds) == 4
+    assert {(h.user, h.note, h.version) for h in seeds} == {("seed", "Seeded from projects.geojson", 1)}
     assert not store.has_edits() and not store.is_empty()
+
+
+def test_the_seed_writes_each_sourced_milestone_into_history_on_its_own_date(store, tmp_path):
+    load_seed(store, *write_seed(tmp_path))
+    entries = store.history()  # newest first
+    milestones = [(h.project_id, h.changed_at, h.changes, h.version) for h in entries if h.action == "milestone"]
+    # cang-cai-cui: in operation since 27 Apr 2006; the commune: recognised "2019" = from 31 Dec 2019.
+    # cau-tran-hoang-na (implementation, no actual_start) and kcn-o-mon (no dates) have none.
+    assert milestones == [
+        ("xa-ntm-thoi-hung", "2019-12-31T00:00:00Z", {"status": ["implementation", "completion"]}, 1),
+        ("cang-cai-cui", "2006-04-27T00:00:00Z", {"status": ["implementation", "maintenance"]}, 1),
+    ]
+    # history ids follow the dates: the milestones come before the seed rows
+    assert [h.action for h in entries][-2:] == ["milestone", "milestone"]
+    assert not store.has_edits()
+    summary = load_seed(store, *write_seed(tmp_path))
+    assert summary["status"] == "unchanged" and len(store.history()) == len(entries)
 
 
 def test_seed_loads_the_layers_listed_in_the_manifest(store, tmp_path):
@@ -151,7 +168,7 @@ def test_reseeding_changed_seed_data_without_edits_replaces_it(store, tmp_path):
     assert summary["status"] == "replaced"
     assert store.get_project("cau-tran-hoang-na")["properties"]["progress"] == 60
     assert [f["id"] for f in store.list_projects()] == ["cang-cai-cui", "cau-tran-hoang-na", "kcn-o-mon"]
-    assert len(store.history()) == 3 and not store.has_edits()
+    assert [h.action for h in store.history()].count("seed") == 3 and not store.has_edits()
 
 
 def test_seeding_over_edits_raises_already_seeded_and_keeps_the_edits(store, tmp_path):
@@ -174,7 +191,8 @@ def test_seeding_with_force_replaces_edits_and_history(store, tmp_path):
     assert store.get_project("kcn-o-mon")["properties"] == {
         **collection()["features"][1]["properties"], "version": 1}
     assert "archived" not in store.get_project("cang-cai-cui")["properties"]
-    assert not store.has_edits() and len(store.history()) == 4
+    assert not store.has_edits() and [h.action for h in store.history()].count("seed") == 4
+    assert {h.user for h in store.history()} == {"seed"}  # bob's edits are gone
 
 
 def test_an_invalid_feature_in_the_middle_leaves_the_store_empty(store, tmp_path):

@@ -42,7 +42,7 @@ class HistoryEntry:
     version: int  # the project version this entry produced
     changed_at: str  # ISO 8601 UTC
     user: str
-    action: str  # "create" | "update" | "seed" | "archive" | "restore"
+    action: str  # "create" | "update" | "seed" | "milestone" | "confirm" | "archive" | "restore"
     changes: dict  # field -> [old, new]; "geometry" included when it changed
     note: str
 
@@ -124,7 +124,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def has_edits(self) -> bool:
-        """True when any history entry has an action other than "seed"."""
+        """True when any history entry has an action other than "seed" or "milestone"."""
 
     @abc.abstractmethod
     def clear_projects(self) -> None:

@@ -33,6 +33,7 @@ from typing import Iterable, Optional, Sequence
 import sqlalchemy as sa
 from shapely.geometry import box as _shapely_box, shape as _shapely_shape
 
+from gis import milestones
 from gis.errors import AlreadySeeded, BadRequest, Conflict, Invalid, NotFound, StoreUnavailable
 from gis.store.base import HistoryEntry, ProjectQuery, Store
 
@@ -94,6 +95,9 @@ _FEATURE_COLS = (P.fid, P.id, P.version, P.archived, P.updated_at, P.properties,
 
 
 # -- small helpers -----------------------------------------------------------------------
+
+SEED_ACTIONS = ("seed", "milestone")  # history written by loading the plan's data, not by anyone's edit
+
 
 def utc_now() -> str:
     """UTC now, second precision, ``Z`` suffix: 2026-11-27T06:40:00Z."""
@@ -689,7 +693,7 @@ class SqlStore(Store):
 
     @staticmethod
     def _has_edits(conn) -> bool:
-        return conn.execute(sa.select(H.id).where(H.action != "seed").limit(1)).first() is not None
+        return conn.execute(sa.select(H.id).where(H.action.notin_(SEED_ACTIONS)).limit(1)).first() is not None
 
     @staticmethod
     def _clear(conn) -> None:
@@ -771,6 +775,14 @@ class SqlStore(Store):
                     self._clear(conn)
                 if status != "unchanged" and rows:
                     conn.execute(projects.insert(), rows)
+                    # Milestones first (oldest first), then the seed rows: history ids then follow
+                    # the dates, so "newest first" by id is also newest first by date.
+                    past = sorted((m for r in rows for m in milestones.history_rows({"id": r["id"], "properties": json.loads(r["properties"])})),
+                                  key=lambda m: (m["changed_at"], m["project_id"]))
+                    if past:
+                        conn.execute(history_t.insert(), [
+                            self._history_row(m["project_id"], 1, m["changed_at"], user, "milestone", m["changes"],
+                                              m["note"]) for m in past])
                     conn.execute(history_t.insert(), [
                         self._history_row(r["id"], 1, now, user, "seed", {}, note) for r in rows])
                 changed_layers = []

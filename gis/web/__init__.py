@@ -66,7 +66,8 @@ def _template_helpers():
 
     actions = {"seed": _("loaded from the plan's data"), "create": _("created"), "update": _("updated"),
                "archive": _("archived"), "unarchive": _("taken out of the archive"),
-               "restore": _("restored an earlier version"), "confirm": _("confirmed")}
+               "restore": _("restored an earlier version"), "confirm": _("confirmed"),
+               "milestone": _("dated milestone from the sources")}
 
     def lang_url(code):
         params = request.args.to_dict(flat=False)

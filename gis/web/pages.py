@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
-from gis import accounts, assets, explore, mapview, schema, style
+from gis import accounts, assets, explore, mapview, replay, schema, style
+from gis.dashboard import today_in_vietnam
+from gis.errors import BadRequest
+from gis.history import state_at_date
 from gis.formatting import fmt_date
 from gis.web import args, get_store
 from gis.web.i18n import current_lang
@@ -77,7 +80,22 @@ def index():
     sel, features = explore.select_projects(get_store(), args())
     total = get_store().count_projects()
     return render_template("index.html", count=len(features), total=total, map=render_map(features),
-                           **common_context(sel))
+                           today=today_in_vietnam().isoformat(), first_month=TIMELINE_START,
+                           query_without_date=urlencode(sel.as_params(with_date=False)), **common_context(sel))
+
+
+TIMELINE_START = "2016-01"  # the plan's period begins in 2016
+
+
+@bp.get("/map.json")
+def map_json():
+    """The JSON twin of the map: what it draws for these filters (and date), for redrawing."""
+    sel, features = explore.select_projects(get_store(), args())
+    lang = current_lang()
+    data = mapview.map_data(features, lambda v: fmt_date(v, lang))
+    at = sel.at.isoformat() if sel.at else None
+    data.update(at=at, at_text=fmt_date(at, lang) if at else None, count=len(features))
+    return jsonify(data)
 
 
 @bp.get("/embed")
@@ -114,13 +132,25 @@ def project(project_id):
     feature = store.get_project(project_id)
     if not accounts.can_see(_account(), feature):
         raise NotFound(f"no project with id {project_id!r}")
-    history = store.history(project_id, limit=200)
+    a = args()
+    unknown = sorted(set(a) - {"at", "lang", "saved"})
+    if unknown:
+        raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
+    at = replay.parse_at((a.get("at") or [""])[-1], today_in_vietnam())
+    history = store.history(project_id, limit=None if at else 200)
+    basis = None
+    if at is not None:
+        feature, basis = state_at_date(feature, history, at)
+        if feature is None:
+            raise NotFound(_("This project was not recorded yet on %(date)s.", date=fmt_date(at.isoformat(), current_lang())))
+        history = history[:200]
     lang = current_lang()
     from gis.web.auth import current_account
     from gis.web.feedback import feedback_context
 
     user = current_account()
     return render_template("projects/detail.html", f=feature, p=feature["properties"], history=history,
+                           at=at, basis=basis, today=today_in_vietnam().isoformat(),
                            can_edit=accounts.can_edit(user, feature), is_admin=accounts.is_admin(user),
                            **feedback_context(feature, user),
                            fields={fl.name: fl for fl in schema.fields()},

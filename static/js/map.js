@@ -120,43 +120,81 @@
       autoPanPaddingTopLeft: L.point(narrow ? 52 : 60, 10), autoPanPaddingBottomRight: L.point(narrow ? 52 : 60, 20) };
   }
 
+  function countsOf(features) {
+    var counts = {};
+    features.forEach(function (f) { counts[f.properties.status] = (counts[f.properties.status] || 0) + 1; });
+    return counts;
+  }
+
+  function layerFor(f, map, opt) {
+    var props = f.properties, layer;
+    if (f.geometry.type === "Point") {
+      var c = f.geometry.coordinates;
+      layer = L.marker([c[1], c[0]], { icon: pointIcon(props, opt), title: opt.lang === "vi" ? props.name_vi : props.name_en,
+        alt: props.name_vi, keyboard: true });
+    } else {
+      // The single vector layer (Polyline/Polygon, multi-part included), not a group:
+      // clusters add non-point layers to the map as they are.
+      layer = L.geoJSON(f, { style: function () { return lineStyle(props, opt); } }).getLayers()[0];
+    }
+    var name = opt.lang === "vi" ? props.name_vi : (props.name_en || props.name_vi);
+    // A node, never a string: Leaflet puts string tooltip content in with innerHTML.
+    layer.bindTooltip(function () { return el("span", { text: name }); });
+    layer.bindPopup(function () { return popupContent(props, f.id, opt); }, popupOptions(map));
+    layer.on("popupopen", function () { layer.closeTooltip(); });
+    layer.feature = f;
+    return layer;
+  }
+
+  // Draws ``data`` in place of what is drawn; keeps one list of layers per target (cluster or map).
+  function draw(state, data) {
+    var map = state.map, opt = state.opt;
+    state.drawn.forEach(function (item) {
+      if (item.target.removeLayers) item.target.removeLayers(item.layers);
+      else item.layers.forEach(function (layer) { item.target.removeLayer(layer); });
+    });
+    state.drawn = [];
+    var batches = {};
+    data.features.forEach(function (f) {
+      var key = opt.clusters[opt.groups[f.properties.sector]] || "";
+      (batches[key] = batches[key] || []).push(layerFor(f, map, opt));
+    });
+    Object.keys(batches).forEach(function (key) {
+      var target = (key && window[key]) || map;
+      if (target.addLayers) target.addLayers(batches[key]);
+      else batches[key].forEach(function (layer) { target.addLayer(layer); });
+      state.drawn.push({ target: target, layers: batches[key] });
+    });
+    opt.counts = countsOf(data.features);
+    Array.prototype.forEach.call(document.querySelectorAll(".cantho-legend li[data-status]"), function (li) {
+      li.querySelector(".legend-count").textContent = String(opt.counts[li.getAttribute("data-status")] || 0);
+    });
+    window.cantho = { map: map, featureCount: data.features.length, counts: opt.counts, at: data.at || null };
+  }
+
+  var current = null;
+
   window.CanThoMap = {
     addProjects: function (map, data, opt) {
       opt.statusBy = byCode(opt.legend.statuses);
       opt.sectorBy = byCode(opt.legend.sectors);
-      opt.counts = {};
-      var drawn = 0;
-      data.features.forEach(function (f) {
-        var props = f.properties, group = opt.groups[props.sector];
-        var target = window[opt.clusters[group]] || map;
-        var layer;
-        if (f.geometry.type === "Point") {
-          var c = f.geometry.coordinates;
-          layer = L.marker([c[1], c[0]], { icon: pointIcon(props, opt), title: opt.lang === "vi" ? props.name_vi : props.name_en,
-            alt: props.name_vi, keyboard: true });
-        } else {
-          // The single vector layer (Polyline/Polygon, multi-part included), not a group:
-          // clusters add non-point layers to the map as they are.
-          layer = L.geoJSON(f, { style: function () { return lineStyle(props, opt); } }).getLayers()[0];
-        }
-        var name = opt.lang === "vi" ? props.name_vi : (props.name_en || props.name_vi);
-        // A node, never a string: Leaflet puts string tooltip content in with innerHTML.
-        layer.bindTooltip(function () { return el("span", { text: name }); });
-        layer.bindPopup(function () { return popupContent(props, f.id, opt); }, popupOptions(map));
-        layer.on("popupopen", function () { layer.closeTooltip(); });
-        layer.feature = f;
-        target.addLayer(layer);
-        opt.counts[props.status] = (opt.counts[props.status] || 0) + 1;
-        drawn += 1;
-      });
+      opt.counts = countsOf(data.features);
+      current = { map: map, opt: opt, drawn: [] };
+      if (opt.showLegend) addLegend(map, opt);
+      draw(current, data);
       map.invalidateSize();
       var wide = window.matchMedia("(min-width: 701px)").matches && opt.showLegend;
       map.fitBounds(opt.bounds, { paddingBottomRight: [wide ? 250 : 0, 0] });
-      if (opt.showLegend) addLegend(map, opt);
       addResetControl(map, opt.bounds, opt.labels.reset_view);
-      window.cantho = { map: map, featureCount: drawn, counts: opt.counts };
       window.mapReady = true;
-      document.dispatchEvent(new CustomEvent("cantho:map-ready", { detail: { count: drawn } }));
+      document.dispatchEvent(new CustomEvent("cantho:map-ready", { detail: { count: data.features.length } }));
+    },
+    // Replaces the projects drawn (e.g. the map on another date) and updates the legend counts.
+    redraw: function (data) {
+      if (!current) return;
+      current.map.closePopup();
+      draw(current, data);
+      document.dispatchEvent(new CustomEvent("cantho:map-redrawn", { detail: { count: data.features.length, at: data.at || null } }));
     }
   };
 })();
