@@ -179,3 +179,31 @@ def patch_project(store, user, project_id: str, body: bytes, if_match, content_t
     except Conflict as exc:
         raise PreconditionFailed(exc.message) from None
     return Result(200, feature, GEOJSON, {"ETag": f'"{feature["properties"]["version"]}"'})
+
+
+def confirm_project(store, user, project_id: str, body: bytes, if_match) -> Result:
+    """POST /api/projects/<id>/confirm: the record was checked and is still right.
+    Optional body {"note": "..."}; If-Match "<version>" required; a history entry, no new version."""
+    from gis import editing
+    from gis.errors import Conflict
+
+    if user is None:
+        raise Unauthorized("API writes need an API token")
+    expected = _parse_if_match(if_match)
+    if len(body or b"") > MAX_BODY:
+        raise TooLarge(f"the body is larger than {MAX_BODY} bytes")
+    doc = {}
+    if (body or b"").strip():
+        try:
+            doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("the body is not valid JSON") from None
+        if not isinstance(doc, dict):
+            raise BadRequest('the body must be a JSON object: {"note": "..."}')
+    try:
+        feature = editing.confirm_project(store, user, project_id, expected_version=expected, note=doc.get("note"))
+    except editing.Forbidden as exc:
+        raise Forbidden(str(exc)) from None
+    except Conflict as exc:
+        raise PreconditionFailed(exc.message) from None
+    return Result(200, feature, GEOJSON, {"ETag": f'"{feature["properties"]["version"]}"'})

@@ -30,6 +30,8 @@ SETTINGS = (
     Setting("PROJECTS_FILE", os.path.join(ROOT, "projects.geojson"), "Seed file of the plan's key projects."),
     Setting("LAYERS_DIR", os.path.join(ROOT, "layers"), "Folder of base layers with manifest.json."),
     Setting("MAX_CONTENT_LENGTH", 25 * 1024 * 1024, "Largest request body in bytes (uploads included); larger gets 413."),
+    Setting("STALE_AFTER_DAYS", 183,
+            "A project not confirmed or changed for this many days is flagged as stale to its agency."),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -47,6 +49,12 @@ def from_environ(environ=os.environ) -> dict:
             out[s.name] = environ[s.name]
     out["PORT"] = int(out["PORT"])
     out["MAX_CONTENT_LENGTH"] = int(out["MAX_CONTENT_LENGTH"])
+    try:
+        out["STALE_AFTER_DAYS"] = int(out["STALE_AFTER_DAYS"])
+    except ValueError:
+        raise ConfigError(f"STALE_AFTER_DAYS must be a whole number of days, not {out['STALE_AFTER_DAYS']!r}") from None
+    if out["STALE_AFTER_DAYS"] < 1:
+        raise ConfigError("STALE_AFTER_DAYS must be at least 1")
     return out
 
 

@@ -128,6 +128,19 @@ def set_archived(store, user, project_id: str, archived: bool, *, expected_versi
                                 user=user.email, note=note, action="archive" if archived else "unarchive")
 
 
+def confirm_project(store, user, project_id: str, *, expected_version: int, note: str = "") -> dict:
+    """The record was checked and is still right (clears the stale flag); no field changes."""
+    if note is not None and not isinstance(note, str):
+        raise Invalid("the note must be text", {"note": ["must be text"]})
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise Invalid(f"the note is longer than {MAX_NOTE} characters", {"note": [f"at most {MAX_NOTE} characters"]})
+    current = store.get_project(project_id)
+    if not accounts.can_edit(user, current):
+        raise Forbidden("no right to confirm this project")
+    return store.confirm_project(project_id, expected_version=expected_version, user=user.email, note=note)
+
+
 def restore_version(store, user, project_id: str, version: int, *, expected_version: int, note: str) -> dict:
     """Admins bring back an earlier version; recorded as a new history entry."""
     from gis.history import changes_between, state_at_version

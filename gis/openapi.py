@@ -79,10 +79,33 @@ API_PATHS: dict = {
                        "Filters combine with AND; several values of one filter with OR. Unknown parameters "
                        "or codes: 400.",
         "parameters": [_ref("parameters", "status"), _ref("parameters", "sector"),
-                       _ref("parameters", "lead_agency"), _ref("parameters", "bbox")],
+                       _ref("parameters", "lead_agency"), _ref("parameters", "bbox"), _ref("parameters", "at")],
         "responses": {"200": _json(_ref("schemas", "ProjectCollection"), "The matching projects.",
                                    "application/geo+json"),
-                      "400": _error("An unknown parameter or code, or a malformed bbox.")},
+                      "400": _error("An unknown parameter or code, a malformed bbox, or a bad or future date.")},
+    }},
+    "/api/projects/{project_id}/confirm": {"post": {
+        "tags": ["projects"], "operationId": "confirmProject", "summary": "Confirm that a project's record is current",
+        "description": "Records that the caller checked the project and nothing changed: a history entry "
+                       "(action `confirm`), no new version. It clears the project's stale flag. Needs a token "
+                       "whose account may edit this project, and `If-Match` with the version you checked.",
+        "security": [{"bearerToken": []}],
+        "parameters": [_ref("parameters", "project_id"),
+                       {"name": "If-Match", "in": "header", "required": True,
+                        "description": 'The version you checked, as its ETag: "3".', "schema": {"type": "string"}}],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}}}},
+        "responses": {
+            "200": _json(_ref("schemas", "Project"), "The project, unchanged.", "application/geo+json", ETAG),
+            "400": _error("The body is not a JSON object, or If-Match is malformed."),
+            "401": _error("No or an invalid Bearer token."),
+            "403": _error("The account may not edit this project."),
+            "404": _error("No project has this id."),
+            "412": _error("If-Match names a version that is no longer current: read again."),
+            "413": _error("The body is too large."),
+            "422": _error("The note is too long or not text."),
+            "428": _error("If-Match is missing."),
+        },
     }},
     "/api/projects/{project_id}": {
         "parameters": [_ref("parameters", "project_id")],
@@ -193,6 +216,13 @@ API_COMPONENTS: dict = {
         "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
                  "description": "minlon,minlat,maxlon,maxlat (WGS84): projects whose geometry intersects the box.",
                  "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
+        "at": {"name": "at", "in": "query", "required": False,
+               "description": "The projects as they were at the end of this date (Vietnam time), rebuilt from "
+                              "history and the sources' dated milestones; filters apply to that state. "
+                              "YYYY-MM-DD, or YYYY-MM / YYYY for their last day; not in the future. The answer "
+                              "adds `at` and `first_recorded` (ids shown as first recorded because the history "
+                              "holds nothing that early).",
+               "schema": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}},
         "q": {"name": "q", "in": "query", "required": False,
               "description": "Words to find in the names and descriptions (accents optional).",
               "schema": {"type": "string", "maxLength": 200}},
@@ -330,7 +360,10 @@ def api_document(server_url: str = "/") -> dict:
     components["schemas"]["ProjectCollection"] = {
         "type": "object", "required": ["type", "features"], "properties": {
             "type": {"type": "string", "enum": ["FeatureCollection"]},
-            "features": {"type": "array", "items": _ref("schemas", "Project")}}}
+            "features": {"type": "array", "items": _ref("schemas", "Project")},
+            "at": {"type": "string", "format": "date", "description": "With ?at=: the date shown."},
+            "first_recorded": {"type": "array", "items": {"type": "string"},
+                               "description": "With ?at=: ids shown as first recorded (no earlier history)."}}}
     for name in api.FILTERS:
         components["parameters"][name] = _codelist_param(name)
     components["parameters"]["district"] = {**_codelist_param("districts"), "name": "district"}

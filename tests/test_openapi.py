@@ -129,7 +129,7 @@ def test_operations_for_docs_resolves_references():
     doc = openapi.api_document()
     ops = {(o["method"], o["path"]): o for o in openapi.operations_for_docs(doc)}
     listing = ops[("GET", "/api/projects")]
-    assert [p["name"] for p in listing["parameters"]] == ["status", "sector", "lead_agency", "bbox"]
+    assert [p["name"] for p in listing["parameters"]] == ["status", "sector", "lead_agency", "bbox", "at"]
     assert "maintenance" in listing["parameters"][0]["schema"]
     assert ("application/geo+json", "ProjectCollection") in listing["responses"][0]["media"]
     patch = ops[("PATCH", "/api/projects/{project_id}")]

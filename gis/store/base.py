@@ -93,6 +93,12 @@ class Store(abc.ABC):
         that changes nothing returns the feature without a new version."""
 
     @abc.abstractmethod
+    def confirm_project(self, project_id: str, *, expected_version: int, user: str, note: str) -> dict:
+        """Record that ``user`` checked the project and it is still right: a history entry
+        (action "confirm", no changes, the current version) if the stored version equals
+        ``expected_version``, else Conflict. The project itself is not changed."""
+
+    @abc.abstractmethod
     def import_projects(self, creates: Sequence[dict], updates: Sequence[tuple], *, user: str,
                         note: str) -> dict:
         """Bulk write for imports, in ONE transaction: every feature of ``creates`` as

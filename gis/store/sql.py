@@ -631,6 +631,20 @@ class SqlStore(Store):
             return self._update_in(conn, project_id, changes, expected_version=expected_version, now=now,
                                    user=user, note=note, action=action)
 
+    def confirm_project(self, project_id: str, *, expected_version: int, user: str, note: str) -> dict:
+        self._check_update_args({}, expected_version)
+        now = utc_now()
+        with self._tx(write=True) as conn:
+            row = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id).with_for_update()).first()
+            if row is None:
+                raise NotFound(f"no project with id {project_id!r}")
+            if row.version != expected_version:
+                raise Conflict(f"project {project_id!r} is at version {row.version}, not {expected_version}: "
+                               "someone changed it since you loaded it", current=_feature_from_row(row))
+            conn.execute(history_t.insert().values(
+                **self._history_row(project_id, row.version, now, user, "confirm", {}, note)))
+            return _feature_from_row(row)
+
     def import_projects(self, creates: Sequence[dict], updates: Sequence[tuple], *, user: str, note: str) -> dict:
         """Creates and updates in ONE transaction, through the same code as
         create_project / update_project (one history row per change); any error

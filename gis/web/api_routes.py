@@ -48,3 +48,13 @@ def patch_project(project_id):
     user = api_account()
     return respond(api.patch_project(get_store(), user, project_id, request.get_data(cache=False),
                                      request.headers.get("If-Match"), request.content_type))
+
+
+@bp.post("/api/projects/<project_id>/confirm")
+def confirm_project(project_id):
+    from flask import request
+
+    from gis.web.auth import api_account
+
+    return respond(api.confirm_project(get_store(), api_account(), project_id, request.get_data(cache=False),
+                                       request.headers.get("If-Match")))

@@ -133,7 +133,7 @@ def project(project_id):
     if not accounts.can_see(_account(), feature):
         raise NotFound(f"no project with id {project_id!r}")
     a = args()
-    unknown = sorted(set(a) - {"at", "lang", "saved"})
+    unknown = sorted(set(a) - {"at", "lang", "saved", "confirmed"})
     if unknown:
         raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
     at = replay.parse_at((a.get("at") or [""])[-1], today_in_vietnam())

@@ -148,6 +148,20 @@ def new():
     return render_template("projects/new.html", text=text, error=error, **_common()), status
 
 
+@bp.post("/projects/<project_id>/confirm")
+@login_required
+def confirm(project_id):
+    store, user = get_store(), current_account()
+    try:
+        editing.confirm_project(store, user, project_id, expected_version=int(request.form["version"]),
+                                note=request.form.get("note", ""))
+    except editing.Forbidden as exc:
+        _forbidden(exc)
+    except (KeyError, ValueError):
+        abort(400)
+    return redirect(url_for("pages.project", project_id=project_id, confirmed=1))
+
+
 @bp.post("/projects/<project_id>/archive")
 @login_required
 def archive(project_id):
