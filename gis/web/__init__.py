@@ -32,7 +32,7 @@ def close_store(app):
 def init_app(app):
     from flask_wtf.csrf import CSRFError
 
-    from gis.web import (api_routes, auth, dashboard, export_routes, feedback, i18n, imports, pages, planner, security,
+    from gis.web import (api_routes, auth, dashboard, export_routes, feedback, feeds, i18n, imports, pages, planner, security,
                          ogc_routes, report_routes, vendor)
 
     security.init_app(app)
