@@ -50,6 +50,7 @@ def init_app(app):
     app.register_blueprint(pages.bp)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(feeds.bp)  # /feeds, Atom feeds of status changes
     app.register_error_handler(GisError, _gis_error)
     app.register_error_handler(404, lambda e: _gis_error(NotFound(f"no such page: {request.path}")))
     app.register_error_handler(405, _http_error)
