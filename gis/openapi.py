@@ -175,6 +175,66 @@ API_PATHS: dict = {
         "parameters": [_ref("parameters", "lang")],
         "responses": {"200": _json({"type": "object", "additionalProperties": True}, "The numbers.")},
     }},
+    # -- the plan's targets (section II.3): gis/web/targets_routes.py --------------------------------
+    "/api/targets": {"get": {
+        "tags": ["dashboard"], "operationId": "targets", "summary": "The plan's 13 targets: target vs actual by year",
+        "description": "Each target with its parts, target values and, per year from 2016 to 2020 (and later "
+                       "years once recorded), the current recorded value (the latest record of the year, else of "
+                       "its first half) and whether it meets the target. Target 11 is computed from the "
+                       "new-rural communes on the map. The JSON twin of /targets.",
+        "parameters": [_ref("parameters", "lang")],
+        "responses": {"200": _json({"type": "object", "additionalProperties": True,
+                                    "required": ["years", "targets"]}, "Target vs actual by year.")},
+    }},
+    "/api/targets/{number}": {
+        "parameters": [{"name": "number", "in": "path", "required": True, "description": "The target's number (1-13).",
+                        "schema": {"type": "integer"}}],
+        "get": {
+            "tags": ["dashboard"], "operationId": "targetRecords", "summary": "One target and every record of it",
+            "description": "The target vs actual by year, and its records newest first (who, when, value, source, "
+                           "note; `current` marks the records in force). The JSON twin of /targets/{number}.",
+            "parameters": [_ref("parameters", "lang")],
+            "responses": {"200": _json({"type": "object", "required": ["target", "history"],
+                                        "additionalProperties": True}, "The target and its records."),
+                          "404": _error("The plan has no target with this number.")},
+        },
+    },
+    "/api/targets/{number}/values": {
+        "parameters": [{"name": "number", "in": "path", "required": True, "description": "The target's number (1-13).",
+                        "schema": {"type": "integer"}}],
+        "post": {
+            "tags": ["dashboard"], "operationId": "recordTargetValue", "summary": "Record a target's value",
+            "description": "Adds a record (nothing is overwritten: a correction is a new record, and the latest "
+                           "one of a part, year and period is in force). Needs the token of an administrator (the "
+                           "Department of Planning and Investment's planners). Target 11 is computed and takes no "
+                           "values (422).",
+            "security": [{"bearerToken": []}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["year", "value", "source"], "additionalProperties": False,
+                "properties": {
+                    "part": {"type": "string", "description": "The key of one of the target's parts (may be left "
+                                                              "out when the target has one part)."},
+                    "year": {"type": "integer", "minimum": 2016, "description": "2016 to the current year."},
+                    "period": {"type": "string", "enum": ["year", "H1"], "default": "year",
+                               "description": "The whole year, or its first half (the six-month report)."},
+                    "value": {"type": "number", "description": "In the part's unit."},
+                    "source": {"type": "string", "minLength": 1, "maxLength": 500,
+                               "description": "The report the value comes from."},
+                    "note": {"type": "string", "maxLength": 2000, "nullable": True}}}}}},
+            "responses": {
+                "201": _json({"type": "object", "additionalProperties": True}, "The new record.",
+                             headers={"Location": {"description": "/api/targets/{number}",
+                                                   "schema": {"type": "string"}}}),
+                "400": _error("The body is not a JSON object, or holds other fields."),
+                "401": _error("No or an invalid Bearer token."),
+                "403": _error("The account is not an administrator."),
+                "404": _error("The plan has no target with this number."),
+                "413": _error("The body is too large."),
+                "415": _error("The body is not JSON."),
+                "422": _error("A value breaks the rules: details name each field."),
+            },
+        },
+    },
     "/api/openapi.json": {"get": {
         "tags": ["service"], "operationId": "openapi", "summary": "This document (OpenAPI 3.0)",
         "responses": {"200": _json({"type": "object"}, "The OpenAPI document.", OPENAPI_JSON)},

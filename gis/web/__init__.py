@@ -33,7 +33,7 @@ def init_app(app):
     from flask_wtf.csrf import CSRFError
 
     from gis.web import (api_routes, auth, dashboard, export_routes, feedback, feeds, i18n, imports, pages, planner, security,
-                         ogc_routes, report_routes, vendor)
+                         ogc_routes, report_routes, targets_routes, vendor)
 
     security.init_app(app)
     i18n.init_app(app)
@@ -51,6 +51,7 @@ def init_app(app):
     app.register_blueprint(vendor.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(feeds.bp)  # /feeds, Atom feeds of status changes
+    app.register_blueprint(targets_routes.bp)  # /targets, /api/targets
     app.register_error_handler(GisError, _gis_error)
     app.register_error_handler(404, lambda e: _gis_error(NotFound(f"no such page: {request.path}")))
     app.register_error_handler(405, _http_error)
