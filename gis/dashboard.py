@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from gis import schema, style, targets as targets_mod
 from gis.formatting import fmt_date, fmt_number
+from gis.milestones import last_day  # "2017" -> 2017-12-31; also imported from here by others
 
 CLOSED_STATUSES = ("completion", "maintenance", "cancelled")
 PROGRESS_BINS = (("0-24", 0, 24), ("25-49", 25, 49), ("50-74", 50, 74), ("75-99", 75, 99), ("100", 100, 100),
@@ -38,27 +39,6 @@ def _identity(text, **kwargs):
 
 
 # -- dates ----------------------------------------------------------------------------------
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def last_day(value) -> dt.date | None:
-    """The last day a possibly partial ISO date covers: "2017" -> 2017-12-31,
-    "2017-02" -> 2017-02-28, "2017-02-10" -> itself. None when not a date."""
-    m = _DATE.match(str(value or "").strip())
-    if not m:
-        return None
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if month is None:
-            return dt.date(year, 12, 31)
-        month = int(month)
-        if day is None:
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, int(day))
-    except ValueError:
-        return None
-
 
 def _is_month_end(d: dt.date) -> bool:
     return d.day == calendar.monthrange(d.year, d.month)[1]

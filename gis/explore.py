@@ -11,11 +11,12 @@ import datetime as dt
 import io
 from typing import Optional
 
-from gis import replay, schema, search
+from gis import replay, schedule, search, schema
 from gis.api import param_values, parse_project_query
 from gis.errors import BadRequest
 
-FILTER_FIELDS = ("status", "sector", "lead_agency", "district")
+FILTER_FIELDS = ("status", "sector", "lead_agency", "district", "flag")
+FLAGS = ("behind", "stale")  # behind schedule; not confirmed within STALE_AFTER_DAYS (gis.schedule)
 PAGE_PARAMS = ("lang", "sort", "order")
 MAX_QUERY_LENGTH = 200
 
@@ -26,11 +27,12 @@ class Selection:
     sector: tuple = ()
     lead_agency: tuple = ()
     district: tuple = ()
+    flag: tuple = ()
     q: str = ""
     at: Optional[dt.date] = None  # the projects as they were on this date; None = today
 
     def is_filtered(self) -> bool:
-        return any((self.status, self.sector, self.lead_agency, self.district, self.q))
+        return any((self.status, self.sector, self.lead_agency, self.district, self.flag, self.q))
 
     def as_params(self, with_date: bool = True) -> list[tuple[str, str]]:
         """The selection as query parameters (for links: list, CSV, embed, map)."""
@@ -52,6 +54,10 @@ def parse_selection(args, extra_allowed=()) -> tuple[Selection, object]:
     bad = [d for d in districts if d not in schema.codes("districts")]
     if bad:
         raise BadRequest(f"unknown district {', '.join(map(repr, bad))} (allowed: {', '.join(schema.codes('districts'))})")
+    flags = param_values(args, "flag")
+    bad = [f for f in flags if f not in FLAGS]
+    if bad:
+        raise BadRequest(f"unknown flag {', '.join(map(repr, bad))} (allowed: {', '.join(FLAGS)})")
     q = " ".join(args.get("q", [""])[-1].split())
     if len(q) > MAX_QUERY_LENGTH:
         raise BadRequest(f"search text is longer than {MAX_QUERY_LENGTH} characters")
@@ -59,15 +65,22 @@ def parse_selection(args, extra_allowed=()) -> tuple[Selection, object]:
     from gis.dashboard import today_in_vietnam
 
     at = replay.parse_at((args.get("at") or [""])[-1], today_in_vietnam())
-    sel = Selection(query.status, query.sector, query.lead_agency, districts, q, at)
+    sel = Selection(query.status, query.sector, query.lead_agency, districts, flags, q, at)
     return sel, query
 
 
-def select_projects(store, args, extra_allowed=()) -> tuple[Selection, list[dict]]:
+def select_projects(store, args, extra_allowed=(), *,
+                    stale_after_days: int = schedule.DEFAULT_STALE_AFTER_DAYS) -> tuple[Selection, list[dict]]:
     sel, query = parse_selection(args, extra_allowed)
     found = replay.projects_at(store, sel.at, query).features if sel.at else store.list_projects(query)
     features = [f for f in found
                 if search.matches_district(f, sel.district) and search.matches_text(f, sel.q)]
+    if sel.flag:
+        from gis.dashboard import today_in_vietnam
+
+        facts = schedule.schedule_index(features, store.history(limit=None), sel.at or today_in_vietnam(),
+                                        stale_after_days)
+        features = [f for f in features if all(facts[str(f["id"])][flag] for flag in sel.flag)]
     return sel, features
 
 

@@ -421,9 +421,10 @@ def test_dashboard_page_renders_charts_tables_targets_and_the_commune_map(client
     html = resp.get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     parsed = parse_figures(html)
-    assert len(parsed.figures) == 4
+    assert len(parsed.figures) == 5  # four bar charts and the progress roll-up's lines (checked further down)
     for fig in parsed.figures:
-        check_figure_matches_table(fig, parsed.ids)
+        if not fig["id"].startswith("chart-rollup"):
+            check_figure_matches_table(fig, parsed.ids)
     assert html.count('data-target="') >= 13  # the 13 targets' rows (and the chart's target line)
     assert "Xây dựng, hoàn thành 100% xã đạt chuẩn nông thôn mới (36/36 xã)." in html
     assert 'data-project-id="evil"' in html and 'data-months-late="' in html
@@ -449,3 +450,75 @@ def test_api_dashboard_returns_the_same_numbers(client):
     html = client.get("/dashboard?lang=en").get_data(as_text=True)
     table = parse_figures(html).figures[0]
     assert as_number(table["foot"][0][-1], "en") == body["by_sector_status"]["total"]
+
+
+# -- slippage, records to confirm, progress roll-ups (gis.schedule, gis.progress) ----------------------------
+
+def tracking_client(tmp_path, monkeypatch, **config):
+    from app import create_app
+
+    monkeypatch.setattr(dashboard, "today_in_vietnam", lambda: TODAY)
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}", **config})
+    feats = sample_features() + [
+        feature("late-done", status="maintenance", progress=100, planned_end="2016-06", actual_end="2017-09-10",
+                agency="bo-gtvt", investment_vnd=3000),
+        feature("evil", name=EVIL, planned_end="2016", agency="so-gtvt", investment_vnd=1000, progress=20)]
+    feats[0]["properties"]["investment_vnd"] = 1000  # "a": 10 % now
+    entries = history(
+        ("evil", 3, "2018-03-01T00:00:00Z", "update", {"planned_end": ["2015-06", "2016"]}, EVIL),
+        ("evil", 2, "2017-03-01T00:00:00Z", "update", {"planned_end": ["2014", "2015-06"], "progress": [0, 20]}, ""),
+        ("a", 2, "2017-06-01T00:00:00Z", "update", {"progress": [5, 10]}, ""),
+        ("late-done", 1, "2018-02-20T00:00:00Z", "confirm", {}, ""),
+        ("a", 1, "2017-01-01T00:00:00Z", "seed", {}, ""),
+        ("evil", 1, "2016-01-01T00:00:00Z", "seed", {}, ""),
+        ("late-done", 1, "2016-01-01T00:00:00Z", "seed", {}, ""),
+        ("late-done", 1, "2017-09-10T00:00:00Z", "milestone", {"status": ["implementation", "maintenance"],
+                                                              "progress": [None, 100]}, "actual_end 2017-09-10"))
+    app.extensions["gis_store"] = FakeStore(feats, entries)
+    return app.test_client()
+
+
+def test_api_dashboard_has_slippage_stale_records_and_rollups(tmp_path, monkeypatch):
+    body = tracking_client(tmp_path, monkeypatch).get("/api/dashboard?lang=en").get_json()
+    behind = {r["id"]: r for r in body["slippage"]["behind"]}
+    assert set(behind) == {r["id"] for r in body["behind_schedule"]} == {"a", "b", "h", "evil"}
+    assert behind["evil"]["baseline_end"] == "2014" and behind["evil"]["replanned"] == 2
+    assert behind["evil"]["months_behind"] == 14  # against today's plan: 31 Dec 2016 -> 15 Mar 2018
+    assert [(r["id"], r["months_late"]) for r in body["slippage"]["completed_late"]] == [("late-done", 14)]
+    stale = body["stale"]
+    assert stale["after_days"] == 183
+    stale_ids = {p["id"] for a in stale["by_agency"] for p in a["projects"]}
+    assert "late-done" not in stale_ids and "evil" not in stale_ids  # confirmed 2018-02-20, changed 2018-03-01
+    assert {"a", "b", "c"} <= stale_ids  # seeded 2017-01-01, never confirmed, never confirmed
+    assert stale["total"] == len(stale_ids) == sum(a["count"] for a in stale["by_agency"])
+    city = body["progress_rollup"]["city"]["physical"]
+    assert body["progress_rollup"]["years"] == [2016, 2017, 2018]
+    # 2016: a 5 % x 1000, evil 0 % x 1000; late-done unknown before its milestone -> (5000 + 0) / 2000
+    # 2017: a 10, evil 20, late-done 100 x 3000 -> (10000 + 20000 + 300000) / 5000; 2018 (to 15 Mar) the same
+    assert city["values"] == [2.5, 66.0, 66.0]
+    assert city["included"] == [2, 3, 3] and city["excluded"] == [12, 11, 11]  # of 14: no investment or unknown
+
+
+def test_stale_period_comes_from_the_config(tmp_path, monkeypatch):
+    body = tracking_client(tmp_path, monkeypatch, STALE_AFTER_DAYS=20).get("/api/dashboard").get_json()
+    stale_ids = {p["id"] for a in body["stale"]["by_agency"] for p in a["projects"]}
+    assert body["stale"]["after_days"] == 20
+    assert "late-done" in stale_ids and "evil" not in stale_ids  # 23 days vs 14 days before 15 Mar 2018
+
+
+def test_dashboard_page_shows_the_new_panels_escaped(tmp_path, monkeypatch):
+    import re
+
+    html = tracking_client(tmp_path, monkeypatch).get("/dashboard?lang=vi").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert 'id="completed-late"' in html and 'data-project-id="late-done" data-months-late="14"' in html
+    assert 'data-project-id="evil" data-months-late="' in html and 'data-replanned="2"' in html
+    assert "điều chỉnh kế hoạch 2 lần" in html or "re-planned 2 times" in html
+    assert 'id="stale-records"' in html and 'id="chart-rollup-physical"' in html
+    figure = html[html.index('id="chart-rollup-physical"'):]
+    figure = figure[:figure.index("</figure>")]
+    drawn = [float(v) for v in re.findall(r'data-series="city" data-point="([0-9.]+)"', figure)]
+    table = [float(v) for v in re.findall(r'<tr><th scope="row">\d{4}</th><td data-value="([0-9.]+)"', figure)]
+    assert drawn == table == [2.5, 66.0, 66.0]
+    english = tracking_client(tmp_path, monkeypatch).get("/dashboard?lang=en").get_data(as_text=True)
+    assert "re-planned 2 times" in english and "Records to confirm" in english

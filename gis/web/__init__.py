@@ -99,7 +99,7 @@ def args():
 
 def wants_json() -> bool:
     """API paths and clients that prefer JSON get JSON errors; browsers get a page."""
-    if request.path.startswith(("/api/", "/healthz")):
+    if request.path.startswith(("/api/", "/healthz")) or request.path.endswith(".json"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/geo+json"])
     return best in ("application/json", "application/geo+json")

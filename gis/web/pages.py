@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
 
-from gis import accounts, assets, explore, mapview, replay, schema, style
+from gis import accounts, assets, explore, mapview, progress_chart, replay, schema, style
 from gis.dashboard import today_in_vietnam
 from gis.errors import BadRequest
 from gis.history import state_at_date
@@ -62,9 +62,12 @@ def render_map(features, *, compact=False, bounds=None, height="100%", layers=Tr
 
 
 def filter_options(lang):
-    return {name: [(c.code, c.title(lang)) for c in schema.codelist(codelist)]
-            for name, codelist in (("status", "status"), ("sector", "sector"), ("lead_agency", "lead_agency"),
-                                   ("district", "districts"))}
+    options = {name: [(c.code, c.title(lang)) for c in schema.codelist(codelist)]
+               for name, codelist in (("status", "status"), ("sector", "sector"), ("lead_agency", "lead_agency"),
+                                      ("district", "districts"))}
+    options["flag"] = [("behind", _("Behind schedule")),
+                       ("stale", _("Not confirmed for %(days)s days", days=current_app.config["STALE_AFTER_DAYS"]))]
+    return options
 
 
 def common_context(sel):
@@ -75,9 +78,14 @@ def common_context(sel):
             "code_title": lambda name, code: schema.code_title(name, code, lang)}
 
 
+def select(a):
+    """The projects of the public views for these query parameters (gis.explore)."""
+    return explore.select_projects(get_store(), a, stale_after_days=current_app.config["STALE_AFTER_DAYS"])
+
+
 @bp.get("/")
 def index():
-    sel, features = explore.select_projects(get_store(), args())
+    sel, features = select(args())
     total = get_store().count_projects()
     return render_template("index.html", count=len(features), total=total, map=render_map(features),
                            today=today_in_vietnam().isoformat(), first_month=TIMELINE_START,
@@ -90,7 +98,7 @@ TIMELINE_START = "2016-01"  # the plan's period begins in 2016
 @bp.get("/map.json")
 def map_json():
     """The JSON twin of the map: what it draws for these filters (and date), for redrawing."""
-    sel, features = explore.select_projects(get_store(), args())
+    sel, features = select(args())
     lang = current_lang()
     data = mapview.map_data(features, lambda v: fmt_date(v, lang))
     at = sel.at.isoformat() if sel.at else None
@@ -100,7 +108,7 @@ def map_json():
 
 @bp.get("/embed")
 def embed():
-    sel, features = explore.select_projects(get_store(), args())
+    sel, features = select(args())
     return render_template("embed.html", count=len(features), map=render_map(features, compact=True),
                            **common_context(sel))
 
@@ -108,7 +116,7 @@ def embed():
 @bp.get("/projects")
 def project_list():
     a = args()
-    sel, features = explore.select_projects(get_store(), a)
+    sel, features = select(a)
     key, order = a.get("sort", ["name"])[-1], a.get("order", ["asc"])[-1]
     features = explore.sort_features(features, key, order, current_lang())
     return render_template("projects/list.html", features=features, sort=key, order=order,
@@ -117,7 +125,7 @@ def project_list():
 
 @bp.get("/projects.csv")
 def project_csv():
-    sel, features = explore.select_projects(get_store(), args())
+    sel, features = select(args())
     features = explore.sort_features(features, "name", "asc", "vi")
     return Response(explore.to_csv(features), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="cantho-key-projects.csv"'})
@@ -137,20 +145,22 @@ def project(project_id):
     if unknown:
         raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
     at = replay.parse_at((a.get("at") or [""])[-1], today_in_vietnam())
-    history = store.history(project_id, limit=None if at else 200)
+    history = store.history(project_id, limit=None)
+    lang = current_lang()
+    panels = progress_chart.project_panels(feature, history, today_in_vietnam(),
+                                           current_app.config["STALE_AFTER_DAYS"], lang, _)
     basis = None
     if at is not None:
         feature, basis = state_at_date(feature, history, at)
         if feature is None:
             raise NotFound(_("This project was not recorded yet on %(date)s.", date=fmt_date(at.isoformat(), current_lang())))
-        history = history[:200]
-    lang = current_lang()
+
     from gis.web.auth import current_account
     from gis.web.feedback import feedback_context
 
     user = current_account()
     return render_template("projects/detail.html", f=feature, p=feature["properties"], history=history,
-                           at=at, basis=basis, today=today_in_vietnam().isoformat(),
+                           at=at, basis=basis, today=today_in_vietnam().isoformat(), **panels,
                            can_edit=accounts.can_edit(user, feature), is_admin=accounts.is_admin(user),
                            **feedback_context(feature, user),
                            fields={fl.name: fl for fl in schema.fields()},

@@ -56,7 +56,9 @@ def _gather(period, today):
     features = store.list_projects(ProjectQuery(include_archived=True))
     entries = store.history(limit=None)
     lang = current_lang()
-    return reports.build_report(period, features, entries, today, lang, gettext)
+    from gis.web.dashboard import recorded_targets
+
+    return reports.build_report(period, features, entries, today, lang, gettext, targets_doc=recorded_targets(store))
 
 
 def _layers():
