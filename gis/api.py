@@ -90,14 +90,20 @@ def list_projects(store, args, request_headers=None, today=None) -> Result:
         build = getattr(store, "feature_collection_json", None) or \
             (lambda q: json.dumps(feature_collection(store.list_projects(q)), ensure_ascii=False))
     # The store's URL is part of the key: one process may serve several stores (tests, tools).
-    entry = PROJECTS_CACHE.get_or_build(("projects", store.url, query, at), change_token(store), lambda: build(query))
+    return cached_result(store, ("projects", store.url, query, at), lambda: build(query), headers, GEOJSON)
+
+
+def cached_result(store, key: tuple, build, request_headers, content_type: str) -> Result:
+    """A body from PROJECTS_CACHE (built once per store change), with ETag/304 and gzip/br."""
+    headers = request_headers or {}
+    entry = PROJECTS_CACHE.get_or_build(key, change_token(store), build)
     common = {"ETag": entry.etag, "Vary": "Accept-Encoding", "Cache-Control": "public, max-age=0, must-revalidate"}
     if etag_matches(headers.get("If-None-Match", ""), entry.etag):
-        return Result(304, b"", GEOJSON, common)
+        return Result(304, b"", content_type, common)
     encoding = negotiate_encoding(headers.get("Accept-Encoding", ""))
     if encoding != "identity":
         common["Content-Encoding"] = encoding
-    return Result(200, entry.encoded(encoding), GEOJSON, common)
+    return Result(200, entry.encoded(encoding), content_type, common)
 
 
 def get_project(store, project_id: str, user=None) -> Result:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -13,7 +14,11 @@ def fmt_date(value, lang: str = "vi") -> str:
     """An ISO date, or a partial one ("2016", "2019-05"), for people."""
     if not value:
         return ""
-    text = str(value)
+    return _fmt_date(str(value), lang)
+
+
+@functools.lru_cache(maxsize=8192)  # a map of 10,000 projects formats 30,000 dates, few distinct
+def _fmt_date(text: str, lang: str) -> str:
     full, month = DATE_PATTERNS.get(lang, DATE_PATTERNS["en"])
     try:
         if len(text) == 4:
