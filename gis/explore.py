@@ -34,6 +34,10 @@ class Selection:
     def is_filtered(self) -> bool:
         return any((self.status, self.sector, self.lead_agency, self.district, self.flag, self.q))
 
+    def filters_in_python(self) -> bool:
+        """True when a filter needs the projects' JSON (the store's indexes cannot apply it)."""
+        return bool(self.district or self.q or self.flag or self.at)
+
     def as_params(self, with_date: bool = True) -> list[tuple[str, str]]:
         """The selection as query parameters (for links: list, CSV, embed, map)."""
         out = [(name, v) for name in FILTER_FIELDS for v in getattr(self, name)]

@@ -15,7 +15,7 @@ from folium import plugins
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from gis import schema, style
+from gis import mapdata, schema, style
 from gis.geo import CITY_BBOX, to_leaflet_bounds
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -81,10 +81,11 @@ def legend_data(lang: str) -> dict:
 def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], text: MapText,
               own_js: str, own_css: str, project_url: str, tiles: bool = True,
               bounds=None, height: str = "100%", compact: bool = False, fmt_date=str,
-              draw: bool = False) -> folium.Map:
+              draw: bool = False, data_url: str | None = None) -> folium.Map:
     """The public map.
 
-    projects: GeoJSON features from the store. layers: (manifest entry, features) in
+    projects: GeoJSON features from the store, drawn as given; or data_url: where the map
+    fetches what to draw (gis.mapdata.answer: everything, or by viewport). layers: (manifest entry, features) in
     drawing order. project_url: a URL with "__id__" where the project id goes.
     """
     fit = to_leaflet_bounds(bounds or CITY_BBOX)
@@ -122,35 +123,13 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
         plugins.Draw(export=False, position="topleft",
                      draw_options={"circle": False, "circlemarker": False, "rectangle": False},
                      edit_options={"edit": False, "remove": False}).add_to(m)
-    data = map_data(projects, fmt_date)
+    data = None if data_url else mapdata.collection(projects or [], fmt_date)
     options = {"clusters": clusters, "groups": {c.code: c.extra.get("group") for c in schema.codelist("sector")},
                "legend": legend_data(text.lang), "labels": text.labels, "projectUrl": project_url,
-               "bounds": fit, "lang": text.lang, "showLegend": not compact}
+               "bounds": fit, "lang": text.lang, "showLegend": not compact, "dataUrl": data_url}
     ProjectsLayer(data, options, own_js, own_css).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
-
-
-POPUP_PROPERTIES = ("name_vi", "name_en", "status", "progress", "lead_agency", "sector", "planned_start",
-                    "planned_end", "actual_start", "actual_end", "location_accuracy")
-
-
-DATE_PROPERTIES = ("planned_start", "planned_end", "actual_start", "actual_end")
-
-
-def map_data(projects: list[dict], fmt_date=str) -> dict:
-    """The FeatureCollection the map draws (also sent when it redraws, e.g. on another date)."""
-    return {"type": "FeatureCollection", "features": [_slim(f, fmt_date) for f in projects]}
-
-
-def _slim(feature: dict, fmt_date=str) -> dict:
-    """Only what the map needs (keeps the page light); dates formatted for the locale."""
-    props = feature.get("properties") or {}
-    slim = {k: props.get(k) for k in POPUP_PROPERTIES}
-    for k in DATE_PROPERTIES:
-        if slim.get(k):
-            slim[k] = fmt_date(slim[k])
-    return {"type": "Feature", "id": feature["id"], "geometry": feature["geometry"], "properties": slim}
 
 
 def render_parts(m: folium.Map) -> dict:

@@ -80,12 +80,17 @@ def test_no_page_loads_anything_from_another_host(client, url):
     assert external_urls(html, anchors=False) == [], url
 
 
-def test_the_map_embeds_every_project(client):
-    html = page(client, "/")
-    data, _ = map_call(html)
-    ids = {f["id"] for f in data["features"]}
-    assert ids == all_ids(client)
-    assert embedded_count(html) == len(ids)
+def test_the_map_fetches_every_project_from_its_json_twin(client):
+    html = page(client, "/?status=implementation")
+    data, options = map_call(html)
+    assert data is None  # nothing embedded: the page weighs the same for 68 or 100,000 projects
+    assert options["dataUrl"].startswith("/map.json?") and "status=implementation" in options["dataUrl"]
+    fetched = client.get(options["dataUrl"]).get_json()
+    expected = {f["id"] for f in client.get("/api/projects?status=implementation").get_json()["features"]}
+    assert {f["id"] for f in fetched["features"]} == expected and fetched["mode"] == "all"
+    assert embedded_count(html) == len(expected)
+    everything = client.get(map_call(page(client, "/"))[1]["dataUrl"]).get_json()
+    assert {f["id"] for f in everything["features"]} == all_ids(client)
 
 
 def test_a_status_filter_shows_exactly_the_matching_projects(client):
@@ -130,9 +135,12 @@ def test_popups_and_pages_show_html_payloads_as_text(client):
     for url in ("/", "/projects", "/projects/hostile-name-test", "/embed"):
         html = page(client, url)
         assert "<img src=x" not in html and "<script>alert(3)" not in html, url
-    html = page(client, "/")
-    # In the map's data the payload is JSON with <, > and ` escaped for a <script> block.
+    html = page(client, "/projects/hostile-name-test")
+    # In the small map's embedded data the payload is JSON with <, > and ` escaped for a <script> block.
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    twin = client.get("/map.json?q=img")  # the big map fetches its data: JSON, never sniffed as HTML
+    assert twin.mimetype == "application/json" and twin.headers["X-Content-Type-Options"] == "nosniff"
+    assert HOSTILE in {f["properties"]["name_vi"] for f in twin.get_json()["features"]}
     detail = page(client, "/projects/hostile-name-test")
     assert "&lt;img src=x onerror=alert(1)&gt;" in detail
 

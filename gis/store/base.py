@@ -76,6 +76,11 @@ class Store(abc.ABC):
     def count_projects(self, query: ProjectQuery = ProjectQuery()) -> int: ...
 
     @abc.abstractmethod
+    def project_points(self, query: ProjectQuery = ProjectQuery()) -> list[tuple]:
+        """``(id, x, y, status)`` per matching project (x/y: the centre of its envelope; a bbox
+        selects by envelope), for counting projects on a map grid."""
+
+    @abc.abstractmethod
     def get_project(self, project_id: str) -> dict:
         """One feature (archived included); raises NotFound."""
 

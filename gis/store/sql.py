@@ -488,6 +488,19 @@ class SqlStore(Store):
                                            .select_from(everything.order_by(None).subquery())).scalar_one()
         return matched, len(rows), _features_array_text(rows)
 
+    def project_points(self, query: ProjectQuery = ProjectQuery()) -> list[tuple]:
+        """``(id, x, y, status)`` of each matching project, x/y the centre of its envelope, read
+        without parsing any stored JSON: what a map needs to count projects on a grid. A bbox
+        selects by envelope (through the spatial index)."""
+        query = dataclasses.replace(query, limit=None, offset=0)
+        columns = (P.id, (P.minx + P.maxx) / 2, (P.miny + P.maxy) / 2, P.status)
+        stmt = sa.select(*columns).where(*self._conditions(query))
+        box = normalize_bbox(query.bbox)
+        if box is not None:
+            stmt = stmt.where(self._bbox_filter(projects, box))
+        with self._tx(write=False) as conn:
+            return [tuple(r) for r in conn.execute(stmt)]
+
     def count_projects(self, query: ProjectQuery = ProjectQuery()) -> int:
         """Number of matching projects, ignoring ``limit`` and ``offset``."""
         query_all = dataclasses.replace(query, limit=None, offset=0)

@@ -1,17 +1,17 @@
 """HTML pages for the public: the map, the list (+ CSV), a project, the embed view."""
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gis import accounts, assets, explore, mapview, progress_chart, replay, schema, style
+from gis import accounts, api, assets, explore, mapdata, mapview, progress_chart, replay, schema, style
 from gis.dashboard import today_in_vietnam
-from gis.errors import BadRequest
 from gis.history import state_at_date
 from gis.formatting import fmt_date
-from gis.web import args, get_store
+from gis.web import args, get_store, respond
 from gis.web.i18n import current_lang
 from gis.web.security import add_nonce
 from gis.web.vendor import vendor_url
@@ -46,7 +46,7 @@ def assets_manifest():
 CONTEXT_LAYERS = ("city", "districts", "rivers")  # light base layers for small maps
 
 
-def render_map(features, *, compact=False, bounds=None, height="100%", layers=True, draw=False):
+def render_map(features, *, compact=False, bounds=None, height="100%", layers=True, draw=False, data_url=None):
     """layers: True (all base layers), False (none) or a tuple of layer names."""
     lang = current_lang()
     m = mapview.build_map(
@@ -54,7 +54,7 @@ def render_map(features, *, compact=False, bounds=None, height="100%", layers=Tr
         text=mapview.MapText(lang, map_labels()),
         own_js=url_for("static", filename="js/map.js"), own_css=url_for("static", filename="css/map.css"),
         project_url=url_for("pages.project", project_id="__id__"), compact=compact, bounds=bounds,
-        height=height, fmt_date=lambda v: fmt_date(v, lang), draw=draw)
+        height=height, fmt_date=lambda v: fmt_date(v, lang), draw=draw, data_url=data_url)
     assets.localise(m, vendor_url)
     parts = mapview.render_parts(m)
     parts["header"] = add_nonce(parts["header"])
@@ -85,11 +85,18 @@ def select(a):
 
 @bp.get("/")
 def index():
-    sel, features = select(args())
-    total = get_store().count_projects()
-    return render_template("index.html", count=len(features), total=total, map=render_map(features),
+    sel, count, data_url = _selection_for_map(args())
+    return render_template("index.html", count=count, total=get_store().count_projects(),
+                           map=render_map(None, data_url=data_url),
                            today=today_in_vietnam().isoformat(), first_month=TIMELINE_START,
                            query_without_date=urlencode(sel.as_params(with_date=False)), **common_context(sel))
+
+
+def _multi(params) -> dict:
+    out: dict = {}
+    for name, value in params:
+        out.setdefault(name, []).append(value)
+    return out
 
 
 TIMELINE_START = "2016-01"  # the plan's period begins in 2016
@@ -97,20 +104,41 @@ TIMELINE_START = "2016-01"  # the plan's period begins in 2016
 
 @bp.get("/map.json")
 def map_json():
-    """The JSON twin of the map: what it draws for these filters (and date), for redrawing."""
-    sel, features = select(args())
-    lang = current_lang()
-    data = mapview.map_data(features, lambda v: fmt_date(v, lang))
-    at = sel.at.isoformat() if sel.at else None
-    data.update(at=at, at_text=fmt_date(at, lang) if at else None, count=len(features))
-    return jsonify(data)
+    """The JSON twin of the map: what it draws for these filters (and date), everything at once
+    or, over many projects, what is in the view (``bbox``, ``zoom``): gis.mapdata."""
+    a = args()
+    bbox, zoom = mapdata.parse_view({k: a.pop(k) for k in ("bbox", "zoom") if k in a})
+    if bbox is not None and zoom is not None:
+        bbox = mapdata.snap(bbox, zoom)
+    sel, query = explore.parse_selection(a)
+    store, lang = get_store(), current_lang()
+
+    def build():
+        features = select(a)[1] if sel.filters_in_python() else None
+        at = sel.at.isoformat() if sel.at else None
+        data = mapdata.answer(store, query, features, bbox=bbox, zoom=zoom, fmt_date=lambda v: fmt_date(v, lang),
+                              at=at, at_text=fmt_date(at, lang) if at else None)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    key = ("map", store.url, tuple(sel.as_params()), lang, bbox, zoom, today_in_vietnam(),
+           current_app.config["STALE_AFTER_DAYS"])
+    return respond(api.cached_result(store, key, build, request.headers, "application/json"))
 
 
 @bp.get("/embed")
 def embed():
-    sel, features = select(args())
-    return render_template("embed.html", count=len(features), map=render_map(features, compact=True),
+    a = args()
+    sel, count, data_url = _selection_for_map(a)
+    return render_template("embed.html", count=count, map=render_map(None, compact=True, data_url=data_url),
                            **common_context(sel))
+
+
+def _selection_for_map(a):
+    """(selection, how many match, the URL the map fetches them from) without loading them
+    when the store's indexes can count them."""
+    sel, query = explore.parse_selection(a)
+    count = len(select(a)[1]) if sel.filters_in_python() else get_store().count_projects(query)
+    return sel, count, url_for("pages.map_json", lang=current_lang(), **_multi(sel.as_params()))
 
 
 @bp.get("/projects")
@@ -140,11 +168,7 @@ def project(project_id):
     feature = store.get_project(project_id)
     if not accounts.can_see(_account(), feature):
         raise NotFound(f"no project with id {project_id!r}")
-    a = args()
-    unknown = sorted(set(a) - {"at", "lang", "saved", "confirmed"})
-    if unknown:
-        raise BadRequest(f"unknown query parameter(s): {', '.join(unknown)}")
-    at = replay.parse_at((a.get("at") or [""])[-1], today_in_vietnam())
+    at = replay.parse_at((args().get("at") or [""])[-1], today_in_vietnam())
     history = store.history(project_id, limit=None)
     lang = current_lang()
     panels = progress_chart.project_panels(feature, history, today_in_vietnam(),

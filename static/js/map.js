@@ -146,6 +146,22 @@
     return layer;
   }
 
+  // A grid cell standing for many projects (gis/mapdata.py): a bubble with the count; a click zooms in.
+  function clusterFor(f, map, opt) {
+    var c = f.geometry.coordinates, n = f.properties.count, size = Math.round(28 + 8 * Math.log10(n));
+    var bubble = el("span", { "class": "cantho-cell", style: { width: size + "px", height: size + "px" } },
+      [el("span", { text: String(n) })]);
+    var layer = L.marker([c[1], c[0]], { icon: L.divIcon({ html: bubble, className: "cantho-cell-wrap",
+      iconSize: [size, size] }), keyboard: true, title: String(n) });
+    var lines = Object.keys(f.properties.counts).map(function (code) {
+      return ((opt.statusBy[code] || {}).label || code) + ": " + f.properties.counts[code];
+    });
+    layer.bindTooltip(function () { return el("span", { text: lines.join(" · ") }); });
+    layer.on("click", function () { map.setView(layer.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom())); });
+    layer.feature = f;
+    return layer;
+  }
+
   // Draws ``data`` in place of what is drawn; keeps one list of layers per target (cluster or map).
   function draw(state, data) {
     var map = state.map, opt = state.opt;
@@ -154,22 +170,69 @@
       else item.layers.forEach(function (layer) { item.target.removeLayer(layer); });
     });
     state.drawn = [];
-    var batches = {};
+    var batches = {}, cells = [];
     data.features.forEach(function (f) {
+      if (f.properties.cluster) { cells.push(clusterFor(f, map, opt)); return; }
       var key = opt.clusters[opt.groups[f.properties.sector]] || "";
       (batches[key] = batches[key] || []).push(layerFor(f, map, opt));
     });
+    if (cells.length) batches[""] = (batches[""] || []).concat(cells);
     Object.keys(batches).forEach(function (key) {
       var target = (key && window[key]) || map;
       if (target.addLayers) target.addLayers(batches[key]);
       else batches[key].forEach(function (layer) { target.addLayer(layer); });
       state.drawn.push({ target: target, layers: batches[key] });
     });
-    opt.counts = countsOf(data.features);
+    opt.counts = state.counts || countsOf(data.features);
     Array.prototype.forEach.call(document.querySelectorAll(".cantho-legend li[data-status]"), function (li) {
       li.querySelector(".legend-count").textContent = String(opt.counts[li.getAttribute("data-status")] || 0);
     });
-    window.cantho = { map: map, featureCount: data.features.length, counts: opt.counts, at: data.at || null };
+    window.cantho = { map: map, featureCount: data.features.length - cells.length, cells: cells.length,
+      counts: opt.counts, at: state.at || null, mode: state.mode };
+  }
+
+  // -- fetching what to draw: everything at once, or by viewport (gis/mapdata.py) ----------------
+  function withParams(url, params) {
+    var parts = url.split("?"), query = new URLSearchParams(parts[1] || "");
+    Object.keys(params || {}).forEach(function (k) {
+      if (params[k] === null || params[k] === undefined || params[k] === "") query.delete(k);
+      else query.set(k, params[k]);
+    });
+    var text = query.toString();
+    return parts[0] + (text ? "?" + text : "");
+  }
+
+  function get(state, withView) {
+    var params = {};
+    if (withView) {
+      var b = state.map.getBounds().pad(0.2), clamp = function (v, lim) { return Math.max(-lim, Math.min(lim, v)).toFixed(5); };
+      params = { bbox: [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(","),
+        zoom: String(state.map.getZoom()) };
+    }
+    var ticket = state.ticket = (state.ticket || 0) + 1;
+    return fetch(withParams(state.url, params), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (data) { return ticket === state.ticket ? data : null; });  // null: a newer question was asked
+  }
+
+  // Everything the selection holds (mode "all"), or its counts then the projects in view.
+  function loadAll(state) {
+    return get(state, false).then(function (data) {
+      if (!data) return loadAll(state);  // overtaken by a view request: ask again
+      state.mode = data.mode || "all";
+      state.at = data.at || null;
+      state.counts = data.counts || null;
+      if (state.mode === "all") { draw(state, data); return data; }
+      return get(state, true).then(function (view) { if (view) draw(state, view); return data; });
+    });
+  }
+
+  function ready(state, count) {
+    window.mapReady = true;
+    document.dispatchEvent(new CustomEvent("cantho:map-ready", { detail: { count: count } }));
   }
 
   var current = null;
@@ -178,23 +241,48 @@
     addProjects: function (map, data, opt) {
       opt.statusBy = byCode(opt.legend.statuses);
       opt.sectorBy = byCode(opt.legend.sectors);
-      opt.counts = countsOf(data.features);
-      current = { map: map, opt: opt, drawn: [] };
+      opt.counts = data ? countsOf(data.features) : {};
+      var state = current = { map: map, opt: opt, drawn: [], mode: "all", url: opt.dataUrl, counts: null };
       if (opt.showLegend) addLegend(map, opt);
-      draw(current, data);
       map.invalidateSize();
       var wide = window.matchMedia("(min-width: 701px)").matches && opt.showLegend;
       map.fitBounds(opt.bounds, { paddingBottomRight: [wide ? 250 : 0, 0] });
       addResetControl(map, opt.bounds, opt.labels.reset_view);
-      window.mapReady = true;
-      document.dispatchEvent(new CustomEvent("cantho:map-ready", { detail: { count: data.features.length } }));
+      if (data) { draw(state, data); ready(state, data.features.length); return; }
+      var timer = null;
+      map.on("moveend", function () {
+        if (state.mode !== "viewport") return;
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          get(state, true).then(function (view) {
+            if (!view) return;
+            draw(state, view);
+            document.dispatchEvent(new CustomEvent("cantho:map-redrawn", { detail: { count: view.features.length } }));
+          }).catch(function () {});
+        }, 120);
+      });
+      loadAll(state).then(function (d) { ready(state, d.count); }).catch(function (e) {
+        document.dispatchEvent(new CustomEvent("cantho:map-failed", { detail: { error: String(e) } }));
+      });
     },
-    // Replaces the projects drawn (e.g. the map on another date) and updates the legend counts.
+    // Draws the selection again with other parameters (e.g. {at: "2019-06-30"}); resolves with the
+    // answer's summary (count, at, at_text).
+    reload: function (params) {
+      if (!current || !current.url) return Promise.reject(new Error("this map has no data URL"));
+      current.url = withParams(current.url, params);
+      current.map.closePopup();
+      return loadAll(current).then(function (data) {
+        document.dispatchEvent(new CustomEvent("cantho:map-redrawn", { detail: { count: data.count, at: data.at || null } }));
+        return data;
+      });
+    },
+    // Replaces the projects drawn by ``data`` (a FeatureCollection as gis/mapdata.py writes it).
     redraw: function (data) {
       if (!current) return;
       current.map.closePopup();
+      current.counts = data.counts || null;
+      current.at = data.at || null;
       draw(current, data);
-      document.dispatchEvent(new CustomEvent("cantho:map-redrawn", { detail: { count: data.features.length, at: data.at || null } }));
     }
   };
 })();

@@ -1,6 +1,6 @@
 /* The map on a date: a month slider (2016 to today) and a play button over the date form.
- * Each position asks /map.json for the projects as they were at the end of that month
- * (today for the last position) and redraws them with CanThoMap.redraw. Without
+ * Each position redraws the map with the projects as they were at the end of that month
+ * (today for the last position) through CanThoMap.reload({at: ...}). Without
  * JavaScript the date form still works (it reloads the page with ?at=). */
 (function () {
   "use strict";
@@ -35,12 +35,8 @@
   function show(date) {
     wanted = date;
     if (pending) return pending;  // one request at a time; the newest wanted date follows
-    var query = box.getAttribute("data-query");
-    var url = box.getAttribute("data-json-url") + "?" + (query ? query + "&" : "") + "at=" + encodeURIComponent(date);
-    pending = fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    pending = window.CanThoMap.reload({ at: date })
       .then(function (data) {
-        window.CanThoMap.redraw(data);
         setCount(data.count);
         statusLine.textContent = box.getAttribute("data-on-date").replace("__date__", data.at_text || data.at);
         var params = new URLSearchParams(window.location.search);
