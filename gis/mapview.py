@@ -18,6 +18,8 @@ from folium.template import Template
 from gis import mapdata, schema, style
 from gis.geo import CITY_BBOX, to_leaflet_bounds
 
+FOLIUM_JS_USED = ("leaflet",)
+FOLIUM_CSS_USED = ("leaflet_css",)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
@@ -93,6 +95,10 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
                    tiles=None, control_scale=True, max_zoom=18, min_zoom=7, height=height,
                    prefer_canvas=False, zoom_control=not compact)
     m.fit_bounds(fit)
+    # Our symbols are our own (static/js/map.js) and base.html links Bootstrap's CSS and Font
+    # Awesome: folium's jQuery, Bootstrap JS, awesome-markers and glyphicons would be ~60 KB unused.
+    m.default_js = [(n, u) for n, u in m.default_js if n in FOLIUM_JS_USED]
+    m.default_css = [(n, u) for n, u in m.default_css if n in FOLIUM_CSS_USED]
     if tiles:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name=text.labels["osm"], overlay=True,
                          control=True, show=True, max_zoom=19).add_to(m)
