@@ -11,6 +11,9 @@ from gis.dashboard import today_in_vietnam, whole_months_between
 from tests.test_planner import ROAD, app, csrf_of, editor  # noqa: F401 (fixtures)
 
 
+HOME = "/planner"
+
+
 def ids(client, query):
     r = client.get(f"/map.json?{query}")
     assert r.status_code == 200, r.get_json()
@@ -45,6 +48,8 @@ def test_a_confirmation_clears_the_stale_flag_and_is_in_the_history(app, editor)
                                  "AND action = 'seed'"), {"p": ROAD})
     c = app.test_client()
     assert ROAD in ids(c, "flag=stale")
+    home = editor.get(HOME).get_data(as_text=True)  # flagged to its agency
+    assert 'class="stale-count" data-count="1"' in home
     assert 'data-stale="true"' in c.get(f"/projects/{ROAD}").get_data(as_text=True)
     page = editor.get(f"/projects/{ROAD}").get_data(as_text=True)
     form = page[page.index("confirm-form") - 200:]
@@ -54,6 +59,7 @@ def test_a_confirmation_clears_the_stale_flag_and_is_in_the_history(app, editor)
     assert ROAD not in ids(c, "flag=stale")
     page = c.get(f"/projects/{ROAD}").get_data(as_text=True)
     assert 'data-stale="false"' in page and 'data-action="confirm"' in page
+    assert 'class="stale-count" data-count="0"' in editor.get(HOME).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("query", ["flag=late", "flag=behind&flag=nope"])

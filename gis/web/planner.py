@@ -42,7 +42,16 @@ def home():
             (user.role == "viewer" and f["properties"].get("lead_agency") == user.agency)]
     visible_ids = [f["id"] for f in projects if accounts.can_see_pending(user, f)]
     pending = accounts_of(store).feedback(status=("pending",), project_ids=visible_ids)
-    return render_template("planner/home.html", mine=mine, pending=pending, **_common())
+    from flask import current_app
+
+    from gis import schedule
+    from gis.dashboard import today_in_vietnam
+
+    facts = schedule.schedule_index(mine, store.history(limit=None), today_in_vietnam(),
+                                    current_app.config["STALE_AFTER_DAYS"])
+    stale = [f for f in mine if facts[f["id"]]["stale"]]
+    return render_template("planner/home.html", mine=mine, pending=pending, facts=facts, stale=stale,
+                           stale_after=current_app.config["STALE_AFTER_DAYS"], **_common())
 
 
 # -- editing a project -----------------------------------------------------------------------
