@@ -6,8 +6,10 @@ status. Filters apply to the state on that date, not to today's.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
+import threading
 
 import shapely.geometry
 
@@ -59,10 +61,32 @@ class Replay:
                 "first_recorded": self.first_recorded}
 
 
-def projects_at(store, day: dt.date, query: ProjectQuery = ProjectQuery()) -> Replay:
-    """Public projects as they were at the end of ``day`` that match ``query`` on that day."""
+_RECENT: collections.OrderedDict = collections.OrderedDict()  # (store, day, change token) -> states
+_RECENT_SIZE = 2  # a map panning on one date asks again for each view: keep the last dates rebuilt
+_LOCK = threading.Lock()
+
+
+def _states(store, day: dt.date):
+    from gis.cache import change_token
+
+    key = (store.url, day, change_token(store))
+    with _LOCK:
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return _RECENT[key]
     current = store.list_projects(ProjectQuery(include_archived=True))
-    states, info = states_at_date(current, store.history(limit=None), day)
+    result = states_at_date(current, store.history(limit=None), day)
+    with _LOCK:
+        _RECENT[key] = result
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return result
+
+
+def projects_at(store, day: dt.date, query: ProjectQuery = ProjectQuery()) -> Replay:
+    """Public projects as they were at the end of ``day`` that match ``query`` on that day.
+    The rebuilt states are shared by later calls until the store changes: treat them as read-only."""
+    states, info = _states(store, day)
     box = shapely.geometry.box(*query.bbox) if query.bbox else None
     chosen = [f for f in states if _matches(f, query, box)]
     ids = {f["id"] for f in chosen}
