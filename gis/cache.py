@@ -21,10 +21,13 @@ import sqlalchemy as sa
 
 
 def change_token(store) -> str:
-    """Changes whenever any project or its history changes (newest history row + count)."""
+    """Changes whenever any project or its history changes: the newest history id. Every write
+    adds a history row and ids are never handed out twice (a PostgreSQL sequence; SQLite
+    AUTOINCREMENT, even after seed --force clears the table), so one primary-key lookup tells.
+    (No row count: counting grows with the store, 19 ms at 100,000 projects.)"""
     with store._tx(write=False) as conn:
-        newest, count = conn.execute(sa.text("SELECT coalesce(max(id), 0), count(*) FROM history")).one()
-    return f"{newest}.{count}"
+        newest = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM history")).scalar_one()
+    return str(newest)
 
 
 class Entry:

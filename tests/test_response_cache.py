@@ -104,3 +104,27 @@ def test_two_stores_in_one_process_never_share_cached_bodies(sqlite_url, tmp_pat
     b = {f["id"] for f in apps[1].test_client().get("/api/projects?status=maintenance").get_json()["features"]}
     assert "can-tho-bridge" in a and "can-tho-bridge" not in b
     assert a == {f["id"] for f in first["features"]}
+
+
+def test_reseeding_with_force_is_never_hidden_by_the_cache(app, tmp_path):
+    """seed --force clears the history and loads as many rows again: the cache key (the newest
+    history id) must still change, because ids are never handed out twice."""
+    from gis.store.seed import load_seed
+    from gis.web import get_store
+
+    c = app.test_client()
+    before = c.get("/api/projects?status=maintenance").get_json()
+    with open(app.config["PROJECTS_FILE"], encoding="utf-8") as f:
+        fc = json.load(f)
+    site = next(f for f in fc["features"] if f["id"] == "tourism-con-son")
+    assert not site["properties"].get("actual_start") and not site["properties"].get("actual_end")
+    site["properties"]["status"] = "implementation"  # no dated milestone: as many history rows as before
+    path = tmp_path / "projects.geojson"
+    path.write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    with app.app_context():
+        rows_before = len(get_store().history(limit=None))
+        load_seed(get_store(), str(path), app.config["LAYERS_DIR"], force=True)
+        assert len(get_store().history(limit=None)) == rows_before
+    after = c.get("/api/projects?status=maintenance").get_json()
+    assert "tourism-con-son" in {f["id"] for f in before["features"]}
+    assert "tourism-con-son" not in {f["id"] for f in after["features"]}
