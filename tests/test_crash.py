@@ -49,11 +49,15 @@ def test_sigkill_during_writes_loses_nothing_acknowledged(store_url, run):
 
     child = subprocess.Popen([sys.executable, "-c", WRITER, store_url], cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-    time.sleep(random.uniform(0.8, 2.0))
+    # Kill at a random moment once the writer is under way (its start-up time depends on the machine's load).
+    started = [child.stdout.readline() for _ in range(6)]
+    assert all(line.startswith("[") for line in started), f"the writer did not get going: {started}"
+    time.sleep(random.uniform(0.1, 1.0))
     child.send_signal(signal.SIGKILL)
     out, _ = child.communicate(timeout=30)
-    acknowledged = [json.loads(line) for line in out.splitlines() if line.startswith("[")]
-    assert len(acknowledged) > 5, "the writer did not get going"
+    acknowledged = [json.loads(line) for line in "".join(started).splitlines() + out.splitlines()
+                    if line.startswith("[")]
+    assert len(acknowledged) > 5
 
     store = open_store(store_url)
     if store_url.startswith("sqlite"):
