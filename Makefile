@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export HOST PORT
 
-.PHONY: install run test test-long serve clean messages
+.PHONY: install run test test-long serve clean messages bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ test: install
 # The long variants of the crash, concurrency and fuzz tests (docs/reliability.md); about 7 minutes.
 test-long: install
 	$(PY) -m pytest -m slow
+
+# Benchmarks: regenerates docs/benchmarks.md (peers in bench/.peers/, data and raw results in
+# bench/out/); about 45 minutes. Shorter: BENCH_SIZES=1000,10000 BENCH_DURATION=5 make bench
+bench: install
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	bash bench/setup.sh
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

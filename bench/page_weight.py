@@ -23,6 +23,7 @@ import argparse
 import gzip
 import os
 import platform
+import re
 import statistics
 import sys
 import urllib.parse
@@ -31,6 +32,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}
+TILE_PATH = re.compile(r"/\d+/\d+/\d+(@2x)?\.(png|jpg|jpeg|webp|pbf)$")  # any tile server (uMap: CartoDB)
 
 # Records when static/js/map.js sets window.mapReady (ms since navigation start).
 READY_PROBE = """
@@ -75,7 +77,7 @@ def fmt_bytes(n: int) -> str:
 
 
 class Blocker:
-    """Lets the server's own host through; aborts tiles and anything else (counted)."""
+    """Lets the server's own host through; aborts tiles (any .../z/x/y.png) and anything else (counted)."""
 
     def __init__(self, host: str):
         self.host = host
@@ -88,7 +90,7 @@ class Blocker:
         if parts.scheme in ("data", "blob") or parts.hostname == self.host:
             route.continue_()
             return
-        if (parts.hostname or "").endswith("openstreetmap.org"):
+        if (parts.hostname or "").endswith("openstreetmap.org") or TILE_PATH.search(parts.path):
             self.tiles += 1
         else:
             self.external.append(url)
