@@ -467,8 +467,7 @@ class SqlStore(Store):
         box = normalize_bbox(query.bbox)
         with self._tx(write=False) as conn:
             if box is not None and self.bbox_exact_in_python:
-                inside = sa.and_(P.minx >= box[0], P.miny >= box[1], P.maxx <= box[2], P.maxy <= box[3])
-                stmt = (sa.select(P.fid, sa.case((inside, sa.null()), else_=P.geometry), P.minx, P.miny, P.maxx, P.maxy)
+                stmt = (sa.select(P.fid, self._edge_geometry(box), P.minx, P.miny, P.maxx, P.maxy)
                         .where(*self._conditions(query), self._bbox_filter(projects, box))
                         .order_by(self._order_id(P.id)))
                 fids = [fid for fid, edge, *bounds in conn.execute(stmt)
@@ -501,15 +500,24 @@ class SqlStore(Store):
         with self._tx(write=False) as conn:
             return [tuple(r) for r in conn.execute(stmt)]
 
+    @staticmethod
+    def _edge_geometry(box):
+        """The geometry text of a row whose envelope straddles ``box``'s edge; NULL when the
+        envelope lies inside the box (it intersects for sure: nothing to read or parse)."""
+        inside = sa.and_(P.minx >= box[0], P.miny >= box[1], P.maxx <= box[2], P.maxy <= box[3])
+        return sa.case((inside, sa.null()), else_=P.geometry)
+
     def count_projects(self, query: ProjectQuery = ProjectQuery()) -> int:
         """Number of matching projects, ignoring ``limit`` and ``offset``."""
         query_all = dataclasses.replace(query, limit=None, offset=0)
         with self._tx(write=False) as conn:
             if query_all.bbox is not None and self.bbox_exact_in_python:
-                stmt, box = self._select_projects(query_all, (P.minx, P.miny, P.maxx, P.maxy, P.geometry))
-                # geometry text is only parsed for envelopes that straddle the box edge
-                rows = conn.execute(stmt.order_by(None)).all()
-                return sum(1 for r in rows if exact_intersects((r.minx, r.miny, r.maxx, r.maxy), r.geometry, box))
+                box = normalize_bbox(query_all.bbox)
+                # geometry text is only read (and parsed) for envelopes that straddle the box edge
+                stmt = (sa.select(self._edge_geometry(box), P.minx, P.miny, P.maxx, P.maxy)
+                        .where(*self._conditions(query_all), self._bbox_filter(projects, box)))
+                return sum(1 for edge, *bounds in conn.execute(stmt)
+                           if edge is None or exact_intersects(bounds, edge, box))
             stmt, _ = self._select_projects(query_all, (P.fid,))
             return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
 
