@@ -87,7 +87,7 @@ def list_projects(store, args, request_headers=None, today=None) -> Result:
         def build(q):
             return json.dumps(replay.projects_at(store, at, q).collection(), ensure_ascii=False)
     else:
-        build = getattr(store, "feature_collection_json", None) or \
+        build = getattr(store, "feature_collection_chunks", None) or \
             (lambda q: json.dumps(feature_collection(store.list_projects(q)), ensure_ascii=False))
     # The store's URL is part of the key: one process may serve several stores (tests, tools).
     return cached_result(store, ("projects", store.url, query, at), lambda: build(query), headers, GEOJSON)

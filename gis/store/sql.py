@@ -442,13 +442,29 @@ class SqlStore(Store):
         """``list_projects(query)`` as FeatureCollection JSON text, assembled from the
         stored JSON without parsing it (not part of the Store interface: a fast path
         for serving large collections)."""
-        stmt, box = self._select_projects(query, _FEATURE_COLS)
+        return "".join(self.feature_collection_chunks(query))
+
+    CHUNK_ROWS = 1000
+
+    def feature_collection_chunks(self, query: ProjectQuery = ProjectQuery()):
+        """The same text in pieces of ``CHUNK_ROWS`` features, read from one open cursor in
+        batches, so 100,000 projects never sit in memory at once (gis/cache.py compresses the
+        pieces as they come)."""
+        if query.bbox is not None and self.bbox_exact_in_python:  # exact test and paging need every row
+            rows = self.list_projects(query)
+            texts = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in rows]
+            yield '{"type":"FeatureCollection","features":[' + ",".join(texts) + "]}"
+            return
+        stmt, _ = self._select_projects(query, _PAGE_COLS)
+        yield '{"type":"FeatureCollection","features":['
+        first = True
         with self._tx(write=False) as conn:
-            rows = conn.execute(stmt).all()
-        if box is not None:
-            rows = self._page([r for r in rows if exact_intersects((r.minx, r.miny, r.maxx, r.maxy), r.geometry, box)],
-                              query)
-        return '{"type":"FeatureCollection","features":[' + ",".join(map(_feature_text_from_row, rows)) + "]}"
+            result = conn.execution_options(stream_results=True, yield_per=self.CHUNK_ROWS).execute(stmt)
+            for batch in result.partitions():
+                text = _features_array_text(batch)[1:-1]
+                yield text if first else "," + text
+                first = False
+        yield "]}"
 
     def feature_page_json(self, query: ProjectQuery = ProjectQuery()) -> tuple[int, int, str]:
         """One page of ``list_projects(query)`` for paged APIs (OGC API - Features):
