@@ -30,6 +30,7 @@ import math
 import os
 from typing import Iterable, Optional, Sequence
 
+import shapely
 import sqlalchemy as sa
 from shapely.geometry import box as _shapely_box, shape as _shapely_shape
 
@@ -222,6 +223,23 @@ def exact_intersects(bounds, geometry_text, box) -> bool:
     if decided is not None:
         return decided
     return _shapely_shape(json.loads(geometry_text)).intersects(_shapely_box(*box))
+
+
+def intersecting(candidates, box) -> list[bool]:
+    """``exact_intersects`` over many ``(bounds, geometry text)`` at once: the envelopes decide
+    most; the rest are parsed and tested together by GEOS (shapely's vectorised functions).
+    A geometry text of None means the envelope is known to lie inside the box."""
+    flags, pending = [], []
+    for i, (bounds, text) in enumerate(candidates):
+        decided = True if text is None else bbox_decides(bounds, box)
+        flags.append(decided)
+        if decided is None:
+            pending.append(i)
+    if pending:
+        geometries = shapely.from_geojson([candidates[i][1] for i in pending])
+        for i, hit in zip(pending, shapely.intersects(geometries, shapely.box(*box))):
+            flags[i] = bool(hit)
+    return flags
 
 
 def prepare_project(feature, now: str, *, keep_updated_at: bool = False) -> dict:
@@ -434,8 +452,8 @@ class SqlStore(Store):
         with self._tx(write=False) as conn:
             rows = conn.execute(stmt).all()
         if box is not None:
-            rows = self._page([r for r in rows if exact_intersects((r.minx, r.miny, r.maxx, r.maxy), r.geometry, box)],
-                              query)
+            keep = intersecting([((r.minx, r.miny, r.maxx, r.maxy), r.geometry) for r in rows], box)
+            rows = self._page([r for r, k in zip(rows, keep) if k], query)
         return [_feature_from_row(r) for r in rows]
 
     def feature_collection_json(self, query: ProjectQuery = ProjectQuery()) -> str:
@@ -486,8 +504,9 @@ class SqlStore(Store):
                 stmt = (sa.select(P.fid, self._edge_geometry(box), P.minx, P.miny, P.maxx, P.maxy)
                         .where(*self._conditions(query), self._bbox_filter(projects, box))
                         .order_by(self._order_id(P.id)))
-                fids = [fid for fid, edge, *bounds in conn.execute(stmt)
-                        if edge is None or exact_intersects(bounds, edge, box)]  # None: inside the box
+                candidates = conn.execute(stmt).all()  # edge None: the envelope lies inside the box
+                keep = intersecting([(bounds, edge) for _fid, edge, *bounds in candidates], box)
+                fids = [c[0] for c, k in zip(candidates, keep) if k]
                 matched = len(fids)
                 page = self._page(fids, query)
                 rows = conn.execute(sa.select(*_PAGE_COLS).where(P.fid.in_(page))
@@ -532,8 +551,7 @@ class SqlStore(Store):
                 # geometry text is only read (and parsed) for envelopes that straddle the box edge
                 stmt = (sa.select(self._edge_geometry(box), P.minx, P.miny, P.maxx, P.maxy)
                         .where(*self._conditions(query_all), self._bbox_filter(projects, box)))
-                return sum(1 for edge, *bounds in conn.execute(stmt)
-                           if edge is None or exact_intersects(bounds, edge, box))
+                return sum(intersecting([(bounds, edge) for edge, *bounds in conn.execute(stmt)], box))
             stmt, _ = self._select_projects(query_all, (P.fid,))
             return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
 
