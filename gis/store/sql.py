@@ -619,10 +619,10 @@ class SqlStore(Store):
         if not isinstance(expected_version, int) or isinstance(expected_version, bool):
             raise BadRequest(f"expected_version must be an integer, got {expected_version!r}")
 
-    def _update_in(self, conn, project_id: str, changes: dict, *, expected_version: int, now: str,
-                   user: str, note: str, action: str) -> dict:
-        """Apply one update on ``conn`` (inside the caller's transaction); see update_project."""
-        # FOR UPDATE: on PostgreSQL concurrent updaters queue here and then see the
+    @staticmethod
+    def _locked_row(conn, project_id: str, expected_version: int):
+        """The project's row, locked for this transaction, if it is at ``expected_version``."""
+        # FOR UPDATE: on PostgreSQL concurrent writers queue here and then see the
         # new version; SQLite ignores it (BEGIN IMMEDIATE already serialises writers).
         row = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id).with_for_update()).first()
         if row is None:
@@ -630,6 +630,12 @@ class SqlStore(Store):
         if row.version != expected_version:
             raise Conflict(f"project {project_id!r} is at version {row.version}, not {expected_version}: "
                            "someone changed it since you loaded it", current=_feature_from_row(row))
+        return row
+
+    def _update_in(self, conn, project_id: str, changes: dict, *, expected_version: int, now: str,
+                   user: str, note: str, action: str) -> dict:
+        """Apply one update on ``conn`` (inside the caller's transaction); see update_project."""
+        row = self._locked_row(conn, project_id, expected_version)
         old_props = json.loads(row.properties)
         new_props = dict(old_props)
         diff = {}
@@ -690,12 +696,7 @@ class SqlStore(Store):
         self._check_update_args({}, expected_version)
         now = utc_now()
         with self._tx(write=True) as conn:
-            row = conn.execute(sa.select(*_FEATURE_COLS).where(P.id == project_id).with_for_update()).first()
-            if row is None:
-                raise NotFound(f"no project with id {project_id!r}")
-            if row.version != expected_version:
-                raise Conflict(f"project {project_id!r} is at version {row.version}, not {expected_version}: "
-                               "someone changed it since you loaded it", current=_feature_from_row(row))
+            row = self._locked_row(conn, project_id, expected_version)
             conn.execute(history_t.insert().values(
                 **self._history_row(project_id, row.version, now, user, "confirm", {}, note)))
             return _feature_from_row(row)
