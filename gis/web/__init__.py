@@ -32,7 +32,7 @@ def close_store(app):
 def init_app(app):
     from flask_wtf.csrf import CSRFError
 
-    from gis.web import (api_routes, auth, dashboard, export_routes, feedback, feeds, i18n, imports, pages, planner, security,
+    from gis.web import (api_routes, auth, compress, dashboard, export_routes, feedback, feeds, i18n, imports, pages, planner, security,
                          ogc_routes, report_routes, targets_routes, vendor)
 
     security.init_app(app)
@@ -59,6 +59,7 @@ def init_app(app):
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(413, lambda e: _gis_error(TooLarge("the request body is too large")))
     app.context_processor(_template_helpers)
+    compress.init_app(app)
 
 
 def _template_helpers():
