@@ -456,7 +456,7 @@ def filename_for(fmt: str, filtered: bool, today: _dt.date | None = None) -> str
     return f"{BASENAME}{'-filtered' if filtered else ''}-{today.isoformat()}{FORMATS[fmt].extension}"
 
 
-def export_projects(store, args):
+def export_projects(store, args, *, stale_after_days: int | None = None):
     """GET /api/projects/export?format=...&status=...: the selected projects as a file."""
     from gis import explore
     from gis.api import Result
@@ -467,7 +467,8 @@ def export_projects(store, args):
     fmt = values[-1] if values else "geojson"
     if fmt not in FORMATS:
         raise BadRequest(f"unknown export format {fmt!r} (allowed: {', '.join(FORMATS)})")
-    sel, features = explore.select_projects(store, args)
+    extra = {} if stale_after_days is None else {"stale_after_days": stale_after_days}
+    sel, features = explore.select_projects(store, args, **extra)
     body = render(features, fmt)
     name = filename_for(fmt, sel.is_filtered())
     return Result(200, body, FORMATS[fmt].mime,

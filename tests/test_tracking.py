@@ -66,3 +66,22 @@ def test_a_confirmation_clears_the_stale_flag_and_is_in_the_history(app, editor)
 def test_an_unknown_flag_is_a_400(app, query):
     r = app.test_client().get(f"/map.json?{query}")
     assert r.status_code == 400 and "flag" in r.get_json()["message"]
+
+
+def test_exports_and_oc4ids_use_the_configured_stale_period(store_url):
+    """STALE_AFTER_DAYS reaches every view of ?flag=stale, not only the map."""
+    from app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": store_url, "STALE_AFTER_DAYS": 1})
+    assert app.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+    with app.app_context():
+        store = store_of(app)
+        with store._tx(write=True) as conn:  # the seed rows were checked three days ago
+            conn.execute(sa.text("UPDATE history SET changed_at = :t WHERE action = 'seed'"),
+                         {"t": (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    c = app.test_client()
+    everything = len(c.get("/api/projects").get_json()["features"])
+    assert len(ids(c, "flag=stale")) == everything
+    exported = c.get("/api/projects/export?format=geojson&flag=stale")
+    assert exported.headers["X-Feature-Count"] == str(everything)
+    assert len(c.get("/api/oc4ids.json?flag=stale").get_json()["projects"]) == everything

@@ -1,5 +1,5 @@
 """Export route: one line over gis.export (the map's filters + ``format``)."""
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from gis import export
 from gis.web import args, get_store, respond
@@ -9,4 +9,5 @@ bp = Blueprint("export", __name__)
 
 @bp.get("/api/projects/export")
 def projects_export():
-    return respond(export.export_projects(get_store(), args()))
+    return respond(export.export_projects(get_store(), args(),
+                                          stale_after_days=current_app.config["STALE_AFTER_DAYS"]))

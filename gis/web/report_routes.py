@@ -88,7 +88,9 @@ def _render(period, ext, today):
 
 @bp.get("/api/oc4ids.json")
 def oc4ids_package():
-    _sel, features = explore.select_projects(get_store(), args())
+    from gis.web.pages import select
+
+    _sel, features = select(args())
     lang = current_lang()
     package = oc4ids.project_package(features, uri=request.url, lang=lang, base_url=request.url_root,
                                      license_url=oc4ids.LICENSE_URL)
