@@ -12,7 +12,7 @@ import logging
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from gis import api, dashboard, explore, oc4ids, reports
+from gis import api, dashboard, oc4ids, reports
 from gis.errors import NotFound
 from gis.store.base import ProjectQuery
 from gis.web import args, get_store, respond
