@@ -8,15 +8,11 @@ appear: drafts and archived projects are left out, and so are their rows.
 from __future__ import annotations
 
 from gis import schema
+from gis.dashboard import _name
 from gis.history import atom_feed
 
 LIMIT = 100
 KINDS = ("project", "agency", "district")
-
-
-def _name(props: dict, lang: str) -> str:
-    first, second = ("name_vi", "name_en") if lang == "vi" else ("name_en", "name_vi")
-    return props.get(first) or props.get(second) or ""
 
 
 def _selected(feature: dict, kind: str | None, code: str | None) -> bool:

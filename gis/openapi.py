@@ -47,6 +47,16 @@ def _error(description: str) -> dict:
 ETAG = {"ETag": {"description": 'The project\'s version as a strong ETag, e.g. "3": send it back in If-Match.',
                  "schema": {"type": "string"}}}
 
+# What every write to one project (PATCH, confirm) may answer besides its own 400/415/422.
+PROJECT_WRITE_ERRORS = {
+    "401": _error("No or an invalid Bearer token."),
+    "403": _error("The account may not edit this project."),
+    "404": _error("No project has this id."),
+    "412": _error("If-Match names a version that is no longer current: read again."),
+    "413": _error("The body is too large."),
+    "428": _error("If-Match is missing."),
+}
+
 # -- the /api document: paths, as data ---------------------------------------------------------
 
 API_INFO = {
@@ -98,13 +108,8 @@ API_PATHS: dict = {
         "responses": {
             "200": _json(_ref("schemas", "Project"), "The project, unchanged.", "application/geo+json", ETAG),
             "400": _error("The body is not a JSON object, or If-Match is malformed."),
-            "401": _error("No or an invalid Bearer token."),
-            "403": _error("The account may not edit this project."),
-            "404": _error("No project has this id."),
-            "412": _error("If-Match names a version that is no longer current: read again."),
-            "413": _error("The body is too large."),
             "422": _error("The note is too long or not text."),
-            "428": _error("If-Match is missing."),
+            **PROJECT_WRITE_ERRORS,
         },
     }},
     "/api/projects/{project_id}": {
@@ -130,14 +135,9 @@ API_PATHS: dict = {
             "responses": {
                 "200": _json(_ref("schemas", "Project"), "The changed project.", "application/geo+json", ETAG),
                 "400": _error("The body is not a JSON object, or changes nothing."),
-                "401": _error("No or an invalid Bearer token."),
-                "403": _error("The account may not edit this project."),
-                "404": _error("No project has this id."),
-                "412": _error("If-Match names a version that is no longer current: read again."),
-                "413": _error("The body is too large."),
                 "415": _error("The body is not JSON."),
                 "422": _error("The change breaks the data model: details name each field."),
-                "428": _error("If-Match is missing."),
+                **PROJECT_WRITE_ERRORS,
             },
         },
     },
