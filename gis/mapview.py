@@ -93,8 +93,9 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
     fit = to_leaflet_bounds(bounds or CITY_BBOX)
     m = folium.Map(location=[(fit[0][0] + fit[1][0]) / 2, (fit[0][1] + fit[1][1]) / 2], zoom_start=10,
                    tiles=None, control_scale=True, max_zoom=18, min_zoom=7, height=height,
-                   prefer_canvas=False, zoom_control=not compact)
-    m.fit_bounds(fit)
+                   prefer_canvas=True, zoom_control=not compact)
+    # No folium fit_bounds: static/js/map.js fits the view once, without animation (an animated
+    # zoom right after load made the marker clusters re-split, ~200 ms before the map was ready).
     # Our symbols are our own (static/js/map.js) and base.html links Bootstrap's CSS and Font
     # Awesome: folium's jQuery, Bootstrap JS, awesome-markers and glyphicons would be ~60 KB unused.
     m.default_js = [(n, u) for n, u in m.default_js if n in FOLIUM_JS_USED]

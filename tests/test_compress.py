@@ -35,3 +35,19 @@ def test_fonts_and_small_files_are_sent_as_they_are(client):
     font = client.get("/vendor/@fortawesome/fontawesome-free/webfonts/fa-solid-900.woff2",
                       headers={"Accept-Encoding": "gzip"})
     assert font.status_code == 200 and "Content-Encoding" not in font.headers
+
+
+def test_html_pages_are_gzipped_when_accepted(tmp_path):
+    import re
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'pages.db'}"})
+    assert app.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+    client = app.test_client()
+    plain = client.get("/")
+    packed = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"] and "Content-Encoding" not in plain.headers
+    unpacked = gzip.decompress(packed.data).decode()
+    nonce = re.compile(r"nonce-?=?\"?[A-Za-z0-9_-]{16,}")  # the CSP nonce differs per response
+    assert nonce.sub("", unpacked) == nonce.sub("", plain.get_data(as_text=True))
+    assert len(packed.data) < len(plain.data) / 3

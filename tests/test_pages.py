@@ -4,6 +4,7 @@ Rendered with Flask's test client on the seed data (the browser tier is tests/br
 """
 import copy
 import json
+from html import unescape as html_unescape
 import os
 import re
 
@@ -91,6 +92,37 @@ def test_the_map_fetches_every_project_from_its_json_twin(client):
     assert embedded_count(html) == len(expected)
     everything = client.get(map_call(page(client, "/"))[1]["dataUrl"]).get_json()
     assert {f["id"] for f in everything["features"]} == all_ids(client)
+
+
+@pytest.mark.parametrize("url", ["/?status=implementation&lang=en", "/embed?sector=tourism"])
+def test_the_page_starts_loading_the_map_data_with_its_styles(client, url):
+    """A <link rel=preload> of exactly the URL static/js/map.js fetches, in the head, so the data
+    arrives while the scripts load (the browser reuses it only if URL and credentials match)."""
+    html = page(client, url)
+    head = html[:html.index("</head>")]
+    link = re.search(r'<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous">', head)
+    assert link, "no preload of the map data in the head"
+    assert html_unescape(link.group(1)) == map_call(html)[1]["dataUrl"]
+
+
+def test_the_map_frame_is_rendered_once_and_again_when_a_base_layer_changes(tmp_path):
+    """Folium's frame (map, base layers, controls) is kept per language and filters; a new
+    boundary drawing reaches the next page (gis.web.pages.render_map)."""
+    from gis.web import get_store
+
+    own = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'frame.db'}"})
+    assert own.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+    client = own.test_client()
+    first, second = page(client, "/?sector=tourism"), page(client, "/?sector=tourism")
+    frame = re.search(r"var (map_[0-9a-f]+) = L\.map", first).group(1)
+    assert frame in second  # the same rendered frame (folium names its map at random per render)
+    with own.app_context():
+        store = get_store()
+        moved = copy.deepcopy(store.list_layer("rivers"))
+        moved[0]["properties"]["name_vi"] = "Sông vẽ lại"
+        assert store.seed(seed_features(), {"rivers": moved})["layers_replaced"] == ["rivers"]
+    third = page(client, "/?sector=tourism")
+    assert frame not in third and json.dumps("Sông vẽ lại")[1:-1] in third
 
 
 def test_a_status_filter_shows_exactly_the_matching_projects(client):

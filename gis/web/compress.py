@@ -1,8 +1,9 @@
-"""gzip for the app's own text files (/static, /vendor) when the browser accepts it.
+"""gzip for the app's own text files (/static, /vendor) and its HTML pages when the browser accepts it.
 
 CSS and JavaScript are about 0.5 MB as files and a quarter of that compressed: on a phone that is
 most of the page's weight. Each file is compressed once per modification time and kept in memory
-(a few hundred kilobytes in all). Behind nginx with gzip on, this changes nothing.
+(a few hundred kilobytes in all). HTML pages are compressed per response (the map page is ~110 KB
+of HTML, ~20 KB compressed; level 6 costs a few milliseconds). Behind nginx with gzip on, this changes nothing.
 """
 from __future__ import annotations
 
@@ -38,6 +39,22 @@ def init_app(app):
         if request.endpoint in ENDPOINTS and '-gz"' in tags:
             request.environ["HTTP_IF_NONE_MATCH"] = tags.replace('-gz"', '"')
             request.environ["gis.gzip_validator"] = True
+
+    @app.after_request
+    def gzip_html(response):
+        if (response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed
+                or response.direct_passthrough or "Content-Encoding" in response.headers
+                or "gzip" not in request.headers.get("Accept-Encoding", "")):
+            return response
+        body = response.get_data()
+        if len(body) < MIN_SIZE:
+            return response
+        response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        if response.headers.get("ETag"):
+            response.set_etag(response.get_etag()[0] + "-gz")
+        return response
 
     @app.after_request
     def gzip_static(response):

@@ -1,6 +1,8 @@
 """HTML pages for the public: the map, the list (+ CSV), a project, the embed view."""
 from __future__ import annotations
 
+import collections
+import hashlib
 import json
 from urllib.parse import urlencode
 
@@ -47,18 +49,45 @@ CONTEXT_LAYERS = ("city", "districts", "rivers")  # light base layers for small 
 
 
 def render_map(features, *, compact=False, bounds=None, height="100%", layers=True, draw=False, data_url=None):
-    """layers: True (all base layers), False (none) or a tuple of layer names."""
+    """layers: True (all base layers), False (none) or a tuple of layer names.
+
+    A map that fetches its projects (``data_url``, features None) is the same frame for every
+    visitor with the same language and filters: folium renders it once (it compiles its
+    templates on every render: ~60 ms of the map page) and it is kept, keyed by the base
+    layers' content too. Only the per-request CSP nonce is added each time."""
     lang = current_lang()
+    chosen = [] if not layers else base_layers(None if layers is True else layers)
+    key = None
+    if features is None:
+        key = (get_store().url, lang, data_url, compact, bounds, height, draw, _layers_fingerprint(chosen))
+        parts = _MAP_FRAMES.get(key)
+        if parts is not None:
+            _MAP_FRAMES.move_to_end(key)
+            return {**parts, "header": add_nonce(parts["header"])}
     m = mapview.build_map(
-        projects=features, layers=[] if not layers else base_layers(None if layers is True else layers),
-        text=mapview.MapText(lang, map_labels()),
+        projects=features, layers=chosen, text=mapview.MapText(lang, map_labels()),
         own_js=url_for("static", filename="js/map.js"), own_css=url_for("static", filename="css/map.css"),
         project_url=url_for("pages.project", project_id="__id__"), compact=compact, bounds=bounds,
         height=height, fmt_date=lambda v: fmt_date(v, lang), draw=draw, data_url=data_url)
     assets.localise(m, vendor_url)
     parts = mapview.render_parts(m)
-    parts["header"] = add_nonce(parts["header"])
-    return parts
+    if key is not None:
+        _MAP_FRAMES[key] = parts
+        while len(_MAP_FRAMES) > MAP_FRAMES_KEPT:
+            _MAP_FRAMES.popitem(last=False)
+    return {**parts, "header": add_nonce(parts["header"])}
+
+
+MAP_FRAMES_KEPT = 64  # languages x filter combinations in use; a frame is ~110 KB
+_MAP_FRAMES: "collections.OrderedDict[tuple, dict]" = collections.OrderedDict()
+
+
+def _layers_fingerprint(layers) -> str:
+    """Changes when any base layer drawn changes (a re-seed with new boundaries)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for entry, features in layers:
+        digest.update(json.dumps([entry, features], sort_keys=True, separators=(",", ":")).encode())
+    return digest.hexdigest()
 
 
 def filter_options(lang):
@@ -87,7 +116,7 @@ def select(a):
 def index():
     sel, count, data_url = _selection_for_map(args())
     return render_template("index.html", count=count, total=get_store().count_projects(),
-                           map=render_map(None, data_url=data_url),
+                           map=render_map(None, data_url=data_url), data_url=data_url,
                            today=today_in_vietnam().isoformat(), first_month=TIMELINE_START,
                            query_without_date=urlencode(sel.as_params(with_date=False)), **common_context(sel))
 
@@ -130,6 +159,7 @@ def embed():
     a = args()
     sel, count, data_url = _selection_for_map(a)
     return render_template("embed.html", count=count, map=render_map(None, compact=True, data_url=data_url),
+                           data_url=data_url,
                            **common_context(sel))
 
 

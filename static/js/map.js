@@ -55,11 +55,20 @@
     return root;
   }
 
+  // One icon per status and sector, shared by every marker that has them (a map of thousands of
+  // pins builds a handful of icons). Built as DOM then serialised, so codes reach the markup escaped.
   function pointIcon(props, opt) {
-    var st = opt.statusBy[props.status] || {}, sec = opt.sectorBy[props.sector] || {};
-    var pin = el("span", { "class": "cantho-pin status-" + props.status, style: { background: st.colour || "#999", color: st.ink || "#fff" } },
-      [el("i", { "class": "fa-solid " + (sec.icon || "fa-circle"), "aria-hidden": "true" })]);
-    return L.divIcon({ html: pin, className: "cantho-pin-wrap", iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12] });
+    var st = opt.statusBy[props.status], sec = opt.sectorBy[props.sector];
+    var key = (st ? st.code : "") + "|" + (sec ? sec.code : "");
+    var icon = opt.icons[key];
+    if (!icon) {
+      var pin = el("span", { "class": "cantho-pin" + (st ? " status-" + st.code : ""),
+        style: { background: (st || {}).colour || "#999", color: (st || {}).ink || "#fff" } },
+        [el("i", { "class": "fa-solid " + ((sec || {}).icon || "fa-circle"), "aria-hidden": "true" })]);
+      icon = opt.icons[key] = L.divIcon({ html: pin.outerHTML, className: "cantho-pin-wrap", iconSize: [26, 26],
+        iconAnchor: [13, 13], popupAnchor: [0, -12] });
+    }
+    return icon;
   }
 
   function lineStyle(props, opt) {
@@ -126,7 +135,7 @@
     return counts;
   }
 
-  function layerFor(f, map, opt) {
+  function layerFor(f, opt, popupOpts) {
     var props = f.properties, layer;
     if (f.geometry.type === "Point") {
       var c = f.geometry.coordinates;
@@ -135,12 +144,13 @@
     } else {
       // The single vector layer (Polyline/Polygon, multi-part included), not a group:
       // clusters add non-point layers to the map as they are.
-      layer = L.geoJSON(f, { style: function () { return lineStyle(props, opt); } }).getLayers()[0];
+      layer = L.GeoJSON.geometryToLayer(f);
+      layer.setStyle(L.extend(lineStyle(props, opt), { renderer: opt.svg }));
     }
     var name = opt.lang === "vi" ? props.name_vi : (props.name_en || props.name_vi);
     // A node, never a string: Leaflet puts string tooltip content in with innerHTML.
     layer.bindTooltip(function () { return el("span", { text: name }); });
-    layer.bindPopup(function () { return popupContent(props, f.id, opt); }, popupOptions(map));
+    layer.bindPopup(function () { return popupContent(props, f.id, opt); }, popupOpts);
     layer.on("popupopen", function () { layer.closeTooltip(); });
     layer.feature = f;
     return layer;
@@ -170,11 +180,11 @@
       else item.layers.forEach(function (layer) { item.target.removeLayer(layer); });
     });
     state.drawn = [];
-    var batches = {}, cells = [];
+    var batches = {}, cells = [], popupOpts = popupOptions(map);  // one layout read, not one per project
     data.features.forEach(function (f) {
       if (f.properties.cluster) { cells.push(clusterFor(f, map, opt)); return; }
       var key = opt.clusters[opt.groups[f.properties.sector]] || "";
-      (batches[key] = batches[key] || []).push(layerFor(f, map, opt));
+      (batches[key] = batches[key] || []).push(layerFor(f, opt, popupOpts));
     });
     if (cells.length) batches[""] = (batches[""] || []).concat(cells);
     Object.keys(batches).forEach(function (key) {
@@ -210,7 +220,8 @@
         zoom: String(state.map.getZoom()) };
     }
     var ticket = state.ticket = (state.ticket || 0) + 1;
-    return fetch(withParams(state.url, params), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    // No custom headers: the page's <link rel="preload"> of the first answer must match this request.
+    return fetch(withParams(state.url, params), { credentials: "same-origin" })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
@@ -241,12 +252,14 @@
     addProjects: function (map, data, opt) {
       opt.statusBy = byCode(opt.legend.statuses);
       opt.sectorBy = byCode(opt.legend.sectors);
+      opt.icons = {};
+      opt.svg = L.svg();  // projects' lines and areas stay SVG (classes, focus) on a canvas-drawn base map
       opt.counts = data ? countsOf(data.features) : {};
       var state = current = { map: map, opt: opt, drawn: [], mode: "all", url: opt.dataUrl, counts: null };
       if (opt.showLegend) addLegend(map, opt);
       map.invalidateSize();
       var wide = window.matchMedia("(min-width: 701px)").matches && opt.showLegend;
-      map.fitBounds(opt.bounds, { paddingBottomRight: [wide ? 250 : 0, 0] });
+      map.fitBounds(opt.bounds, { paddingBottomRight: [wide ? 250 : 0, 0], animate: false });  // no zoom animation to wait for
       addResetControl(map, opt.bounds, opt.labels.reset_view);
       if (data) { draw(state, data); ready(state, data.features.length); return; }
       var timer = null;

@@ -53,12 +53,12 @@ def test_zooming_in_draws_the_projects_in_view_and_panning_follows(page, big_ser
     page.goto(big_server + "/")
     page.wait_for_function(READY)
     with _redrawn(page):
-        page.evaluate("() => window.cantho.map.setView([9.95, 105.55], 15)")
+        page.evaluate("() => { window.cantho.map.setView([9.95, 105.55], 15); }")
     state = page.evaluate(STATE)
     assert state["cells"] == 0 and 0 < state["features"] <= mapdata.MAX_DRAWN
     first = set(page.evaluate(IDS))
     with _redrawn(page):
-        page.evaluate("() => window.cantho.map.panBy([600, 0], {animate: false})")
+        page.evaluate("() => { window.cantho.map.panBy([600, 0], {animate: false}); }")
     assert set(page.evaluate(IDS)) != first
 
 

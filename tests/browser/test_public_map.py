@@ -79,7 +79,7 @@ def open_popup(page, feature, zoom=16, by_script=False):
     by_script opens the popup with layer.openPopup() instead: no pointer event, so no tooltip.
     """
     lon, lat = feature["geometry"]["coordinates"]
-    page.evaluate("([lat, lon, z]) => window.cantho.map.setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
+    page.evaluate("([lat, lon, z]) => { window.cantho.map.setView([lat, lon], z, {animate: false}); }", [lat, lon, zoom])
     lang = page.evaluate("() => document.documentElement.lang")
     title = feature["properties"]["name_vi" if lang == "vi" else "name_en"]
     pin = page.locator(".leaflet-marker-pane").get_by_title(title, exact=True).locator(".cantho-pin")
@@ -208,7 +208,7 @@ def test_html_in_project_names_stays_text_in_the_tooltip(live_server, page, api,
     feature = api(f"/api/projects/{XSS_ID}")
     open_map(page, live_server + "/")
     lon, lat = feature["geometry"]["coordinates"]
-    page.evaluate("([lat, lon]) => window.cantho.map.setView([lat, lon], 16, {animate: false})", [lat, lon])
+    page.evaluate("([lat, lon]) => { window.cantho.map.setView([lat, lon], 16, {animate: false}); }", [lat, lon])
     page.locator(".leaflet-marker-pane").get_by_title(XSS_PAYLOAD, exact=True).hover()
     tooltip = page.locator(".leaflet-tooltip").first
     tooltip.wait_for(state="visible")
