@@ -17,6 +17,11 @@ def create_app(test_config=None):
         settings.update(test_config)
     app.config.update(config.finalise(settings, app.instance_path))
     app.json.ensure_ascii = False
+    if app.config.get("TRUSTED_PROXIES"):  # behind nginx (deploy/nginx/): the visitor's address, not the proxy's
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     web.init_app(app)
     cli.init_app(app)
     return app

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from servers import OUT, PORTS
+from servers import OUT, PORTS, ROOT
 
 WWW = os.path.join(OUT, "www")
 REGION = [104.9, 9.4, 106.9, 11.0]
@@ -64,7 +64,7 @@ resources:
 """
 
 NGINX = """\
-worker_processes 2;
+{user}worker_processes 2;
 pid {out}/nginx/nginx.pid;
 error_log {out}/logs/nginx-error.log warn;
 events {{ worker_connections 1024; }}
@@ -80,6 +80,18 @@ http {{
   fastcgi_temp_path {out}/nginx/tmp/fastcgi;
   uwsgi_temp_path {out}/nginx/tmp/uwsgi;
   scgi_temp_path {out}/nginx/tmp/scgi;
+  proxy_cache_path {out}/nginx/cache levels=1:2 keys_zone=cantho:10m max_size=2g inactive=10m use_temp_path=off;
+  # ours behind its production front (deploy/nginx/cantho-locations.conf, the file deployed)
+  server {{
+    listen 127.0.0.1:{front_port};
+    set $cantho_upstream http://127.0.0.1:{ours_port};
+    include {root}/deploy/nginx/cantho-locations.conf;
+  }}
+  server {{
+    listen 127.0.0.1:{front_seed_port};
+    set $cantho_upstream http://127.0.0.1:{ours_seed_port};
+    include {root}/deploy/nginx/cantho-locations.conf;
+  }}
   server {{
     listen 127.0.0.1:{static_port};
     root {www};
@@ -154,4 +166,7 @@ def nginx_config() -> str:
     p = umap_paths()
     return _write(os.path.join(OUT, "nginx", "nginx.conf"),
                   NGINX.format(out=OUT, www=WWW, static_port=PORTS["nginx"], umap_front=PORTS["umap-nginx"],
-                               umap_port=PORTS["umap"], umap_static=p["static"], umap_media=p["media"]))
+                               umap_port=PORTS["umap"], umap_static=p["static"], umap_media=p["media"],
+                               front_port=PORTS["ours-front"], ours_port=PORTS["ours-sqlite"],
+                               front_seed_port=PORTS["ours-seed-front"], ours_seed_port=PORTS["ours-seed"],
+                               root=ROOT, user="user root;\n" if os.geteuid() == 0 else ""))

@@ -106,21 +106,25 @@ def items(r) -> str:
 
 def collection(r) -> str:
     out = ["## The whole collection: `/api/projects` vs nginx on the same bytes", "",
-           "Both with `Accept-Encoding: gzip`. nginx serves our response body written to disk, with its "
+           "All with `Accept-Encoding: gzip`. nginx serves our response body written to disk, with its "
            "gzip -6 twin (`gzip_static on`, no compression per request); ours answers from its cache of "
-           "serialized, pre-compressed responses (when the body fits in it). Ratio: ours / nginx.", "",
-           "| Projects | body (identity / gzip) | ours SQLite req/s | ours PostGIS req/s | nginx req/s | "
-           "ours p99 | nginx p99 | ratio |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+           "serialized, pre-compressed responses. *front*: ours behind the production nginx front "
+           "(`deploy/nginx/cantho-locations.conf`, included as deployed: a one-second shared copy for anonymous "
+           "reads, revalidated with the app's ETag). Ratios: ours / nginx.", "",
+           "| Projects | body (identity / gzip) | ours SQLite req/s | ours PostGIS req/s | ours behind its front "
+           "req/s | nginx req/s | ours p99 | front p99 | nginx p99 | ratio alone | ratio front |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in ["seed"] + r["sizes"]:
         c = r["collection"].get(n)
         if not c:
             continue
         b = r["published"].get(n) or {}
-        o, p, ng = c.get("ours-sqlite"), c.get("ours-postgis"), c.get("nginx")
+        o, p, f, ng = c.get("ours-sqlite"), c.get("ours-postgis"), c.get("ours-front"), c.get("nginx")
         label = ("seed (68)" if n == "seed" else f"{n:,}") + (" ¹" if any((x or {}).get("fallback") for x in
-                                                                          (o, p, ng)) else "")
+                                                                          (o, p, f, ng)) else "")
         out.append(f"| {label} | {mb(b.get('identity'))} / {mb(b.get('gzip'))} | {num(rps(o))} | {num(rps(p))} | "
-                   f"{num(rps(ng))} | {ms(o and o['p99'])} | {ms(ng and ng['p99'])} | {ratio(rps(o), rps(ng))} |")
+                   f"{num(rps(f))} | {num(rps(ng))} | {ms(o and o['p99'])} | {ms(f and f['p99'])} | "
+                   f"{ms(ng and ng['p99'])} | {ratio(rps(o), rps(ng))} | {ratio(rps(f), rps(ng))} |")
     return "\n".join(out) + "\n\n" + FALLBACK_NOTE
 
 
@@ -252,7 +256,7 @@ def commands(r) -> str:
             "  bench/.peers/pygeoapi/bin/gunicorn -w 2 -b 127.0.0.1:18011 pygeoapi.flask_app:APP\n"
             "UMAP_SETTINGS=bench/out/umap/settings.py bench/.peers/umap/bin/gunicorn -w 2 -b 127.0.0.1:18033 "
             "umap.wsgi:application\n"
-            "/usr/sbin/nginx -c bench/out/nginx/nginx.conf -g 'daemon off;'   # 18031 static, 18032 uMap front\n"
+            "/usr/sbin/nginx -c bench/out/nginx/nginx.conf -g 'daemon off;'   # 18031 static, 18032 uMap front, 18034/18035 ours' front\n"
             f"```\n\nwrk at {n:,} projects (URLs as run):\n\n```sh\n" + "\n".join(wrk_cmds) + "\n```\n")
 
 

@@ -21,14 +21,22 @@ def _items_target(r):
 
 
 def _collection_target(r):
-    rows, oks = [], []
+    """Judged on ours as deployed (behind deploy/nginx/); the app alone is shown beside it."""
+    alone, front, oks = [], [], []
     for n in ["seed"] + r["sizes"]:
         c = r["collection"].get(n) or {}
-        ours, ng = rps(c.get("ours-sqlite")), rps(c.get("nginx"))
+        ours, behind, ng = rps(c.get("ours-sqlite")), rps(c.get("ours-front")), rps(c.get("nginx"))
+        label = n if n == "seed" else f"{n:,}"
         if ours is not None and ng:
-            oks.append(ours >= ng / 2)
-            rows.append(f"{n if n == 'seed' else f'{n:,}'}: {ratio(ours, ng)}")
-    return "ours/nginx " + ", ".join(rows) if rows else "not measured", (all(oks) if oks else None)
+            alone.append(f"{label}: {ratio(ours, ng)}")
+        if behind is not None and ng:
+            oks.append(behind >= ng / 2)
+            front.append(f"{label}: {ratio(behind, ng)}")
+    if not (alone or front):
+        return "not measured", None
+    text = "behind its nginx front / nginx " + (", ".join(front) or "not measured")
+    text += "; gunicorn alone / nginx " + (", ".join(alone) or "not measured")
+    return text, (all(oks) if oks else None)
 
 
 def _store_target(r):

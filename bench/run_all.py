@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import types
 import traceback
 import urllib.request
 
@@ -91,6 +92,14 @@ def wait_idle(server, limit: float = 180) -> None:
         if now - last <= 5:
             return
         last = now
+
+
+def front(nginx, port_name: str):
+    """Ours behind the production nginx front (deploy/nginx/): the shared nginx, another port."""
+    if nginx is None:
+        return None
+    return types.SimpleNamespace(url=f"http://127.0.0.1:{servers.PORTS[port_name]}", proc=nginx.proc,
+                                 worker_pids=nginx.worker_pids)
 
 
 def wrk(key: str, server, path: str = "/", *, bbox: str | None = None, headers=(), timeout: int = 60):
@@ -189,6 +198,8 @@ def one_size(n: int, umap_paths, browser) -> None:
     coll["ours-sqlite"] = wrk(f"collection ours-sqlite {n}", ours["sqlite"], "/api/projects", headers=[GZIP])
     coll["nginx"] = wrk(f"collection nginx {n}", R["_nginx"], f"/projects-{n}.geojson", headers=[GZIP])
     coll["ours-postgis"] = wrk(f"collection ours-postgis {n}", ours["postgis"], "/api/projects", headers=[GZIP])
+    coll["ours-front"] = wrk(f"collection ours-front {n}", front(R["_nginx"], "ours-front"), "/api/projects",
+                             headers=[GZIP])
     R["growth"][n] = attempt(f"growth {n}", growth, n, ours["sqlite"])
     R["pages"][n] = pages(n, ours["sqlite"], umap_paths, browser)
     R["memory"][n] = {name: memory(s) for name, s in (("ours-sqlite", ours["sqlite"]),
@@ -218,7 +229,9 @@ def seed_runs() -> None:
         R["published"]["seed"] = publish_collection("seed", server)
         R["collection"]["seed"] = {
             "ours-sqlite": wrk("collection ours seed", server, "/api/projects", headers=[GZIP]),
-            "nginx": wrk("collection nginx seed", R["_nginx"], "/projects-seed.geojson", headers=[GZIP])}
+            "nginx": wrk("collection nginx seed", R["_nginx"], "/projects-seed.geojson", headers=[GZIP]),
+            "ours-front": wrk("collection ours-front seed", front(R["_nginx"], "ours-seed-front"), "/api/projects",
+                              headers=[GZIP])}
     finally:
         server.stop()
 

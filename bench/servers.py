@@ -23,7 +23,8 @@ LOGS = os.path.join(OUT, "logs")
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
 PORTS = {"ours-sqlite": 18001, "ours-postgis": 18002, "ours-seed": 18003, "pygeoapi": 18011, "tipg": 18021, "nginx": 18031,
-         "umap-nginx": 18032, "umap": 18033}
+         "umap-nginx": 18032, "umap": 18033,
+         "ours-front": 18034, "ours-seed-front": 18035}
 SECRET = secrets.token_hex(32)
 _RUNNING: list["Server"] = []
 

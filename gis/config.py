@@ -30,6 +30,9 @@ SETTINGS = (
     Setting("PROJECTS_FILE", os.path.join(ROOT, "projects.geojson"), "Seed file of the plan's key projects."),
     Setting("LAYERS_DIR", os.path.join(ROOT, "layers"), "Folder of base layers with manifest.json."),
     Setting("MAX_CONTENT_LENGTH", 25 * 1024 * 1024, "Largest request body in bytes (uploads included); larger gets 413."),
+    Setting("TRUSTED_PROXIES", 0,
+            "How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For/-Proto/-Host are "
+            "believed, so throttles count each visitor's own address. 0 when the app faces clients directly."),
     Setting("STALE_AFTER_DAYS", 183,
             "A project not confirmed or changed for this many days is flagged as stale to its agency."),
 )
@@ -49,6 +52,10 @@ def from_environ(environ=os.environ) -> dict:
             out[s.name] = environ[s.name]
     out["PORT"] = int(out["PORT"])
     out["MAX_CONTENT_LENGTH"] = int(out["MAX_CONTENT_LENGTH"])
+    try:
+        out["TRUSTED_PROXIES"] = int(out["TRUSTED_PROXIES"])
+    except ValueError:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number, not {out['TRUSTED_PROXIES']!r}") from None
     try:
         out["STALE_AFTER_DAYS"] = int(out["STALE_AFTER_DAYS"])
     except ValueError:

@@ -151,6 +151,30 @@ def test_five_failures_in_15_minutes_throttle_the_account_and_the_address(app):
     assert resp.status_code == 302  # another address, another account: not throttled
 
 
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_the_throttle_counts_each_visitor(store_url, proxies):
+    """TRUSTED_PROXIES=1 (deploy/nginx/): the visitor's X-Forwarded-For address is the one throttled, so one
+    visitor's failures do not lock out everyone behind the proxy; with 0 the header is not believed."""
+    app = create_app({"TESTING": True, "DATABASE_URL": store_url, "TRUSTED_PROXIES": proxies})
+    assert app.test_cli_runner().invoke(args=["seed"]).exit_code == 0
+    with app.app_context():
+        from gis.web import get_store
+
+        acc = accounts_of(get_store())
+        acc.create_user("editor@sogtvt.cantho.gov.vn", DIGEST, "editor", "so-gtvt", "Editor GTVT")
+        acc.create_user("admin@sokhdt.cantho.gov.vn", DIGEST, "admin", "so-khdt", "Admin KHDT")
+
+    def attempt(visitor, email, password):
+        c = app.test_client()
+        via = {"environ_base": {"REMOTE_ADDR": "10.0.0.2"}, "headers": {"X-Forwarded-For": visitor}}
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login", **via).get_data(as_text=True)).group(1)
+        return c.post("/login", data={"email": email, "password": password, "csrf_token": token}, **via).status_code
+
+    for _ in range(5):
+        assert attempt("203.0.113.5", "editor@sogtvt.cantho.gov.vn", "wrong password!") == 401
+    assert attempt("198.51.100.7", "admin@sokhdt.cantho.gov.vn", PASSWORD) == (302 if proxies else 429)
+
+
 def test_no_default_account_exists(store_url):
     app = create_app({"TESTING": True, "DATABASE_URL": store_url})
     app.test_cli_runner().invoke(args=["seed"])
