@@ -21,7 +21,9 @@ Median, min and max over ``--runs`` cold loads (fresh context each), after ``--w
 from __future__ import annotations
 
 import argparse
+import collections
 import json
+import os
 import statistics
 import sys
 import time
@@ -158,6 +160,56 @@ def measure(browser, url: str, *, runs: int = 5, warmup: int = 2, timeout_s: flo
         values = [x[key] for x in loads]
         out[key] = {"median": statistics.median(values), "min": min(values), "max": max(values)}
     return out
+
+
+def profile(browser, url: str, name: str, folder: str) -> str:
+    """A Chromium CPU profile (V8 sampling, 100 us) of one cold load until drawn -> ``folder/<name>.txt``:
+    the navigation's milestones, then the functions with the most time, inclusive and self. "(program)"
+    is the browser's native work (style, layout, paint, HTML parsing), "(idle)" waiting (network)."""
+    blocker = Blocker(urllib.parse.urlsplit(url).hostname)
+    one_load(browser, url, blocker)  # warm the server's caches, as the timed loads are
+    ctx = _context(browser, blocker)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 100})
+    cdp.send("Profiler.start")
+    page.goto(url, wait_until="load")
+    state = _wait_drawn(page, 240)
+    prof = cdp.send("Profiler.stop")["profile"]
+    nav = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+      return {response_end: n.responseEnd, dom_content_loaded: n.domContentLoadedEventEnd, load: n.loadEventEnd}; }""")
+    ctx.close()
+    nodes = {n["id"]: n for n in prof["nodes"]}
+    parent = {c: n["id"] for n in prof["nodes"] for c in n.get("children", [])}
+
+    def label(node_id):
+        f = nodes[node_id]["callFrame"]
+        where = f["url"].rsplit("/", 1)[-1] or "(page)"
+        return f"{f['functionName'] or '(anonymous)'} {where}:{f['lineNumber'] + 1}" if f["url"] else f["functionName"]
+
+    inclusive, own = collections.Counter(), collections.Counter()
+    for sample, delta in zip(prof["samples"], prof["timeDeltas"]):
+        own[label(sample)] += delta
+        seen, node = set(), sample
+        while node is not None:
+            key = label(node)
+            if key not in seen:
+                inclusive[key] += delta
+                seen.add(key)
+            node = parent.get(node)
+    total = sum(prof["timeDeltas"])
+    lines = [f"Chromium CPU profile of one cold load of {url}", "",
+             "ms since navigation start: " + ", ".join(f"{k} {v:.0f}" for k, v in nav.items())
+             + f", mapReady {state['ready'] or 0:.0f}, drawn {state['drawn']:.0f}",
+             f"profiled {total / 1000:.0f} ms", "", "inclusive ms  function"]
+    lines += [f"{v / 1000:10.1f}  {k}" for k, v in inclusive.most_common(40) if k != "(root)"]
+    lines += ["", "self ms  function"] + [f"{v / 1000:10.1f}  {k}" for k, v in own.most_common(25)]
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{name}.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
 
 
 def launch(playwright):

@@ -153,6 +153,10 @@ def publish_collection(n, ours) -> dict:
 
 def pages(n: int, ours, umap_paths: dict | None, browser) -> dict:
     out = {"ours": attempt(f"page ours {n}", page_time.measure, browser, ours.url + "/", runs=PAGE_RUNS)}
+    path = attempt(f"page profile {n}", page_time.profile, browser, ours.url + "/", f"map-page-chromium-{n}",
+                   profile_paths.PROFILES)
+    if path:
+        R["profiles"].append(os.path.relpath(path, ROOT))
     if n <= PEER_PAGE_MAX:
         out["folium"] = attempt(f"page folium {n}", page_time.measure, browser,
                                 f"http://127.0.0.1:{servers.PORTS['nginx']}/folium-{n}.html",
