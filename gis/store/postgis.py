@@ -22,6 +22,19 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def box_sql(box):
+    """The query box as a PostGIS geometry: ``ST_MakeEnvelope``, or the point or segment a box
+    of zero width or height really is (PostGIS finds nothing in a degenerate envelope polygon;
+    the same rule as gis.store.sql.box_geometry)."""
+    minx, miny, maxx, maxy = box
+    if minx == maxx and miny == maxy:
+        return sa.func.ST_SetSRID(sa.func.ST_MakePoint(minx, miny), 4326)
+    if minx == maxx or miny == maxy:
+        return sa.func.ST_SetSRID(sa.func.ST_MakeLine(sa.func.ST_MakePoint(minx, miny),
+                                                      sa.func.ST_MakePoint(maxx, maxy)), 4326)
+    return sa.func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
+
+
 class PostgisStore(SqlStore):
     backend = "postgis"
     bbox_exact_in_python = False
@@ -30,13 +43,14 @@ class PostgisStore(SqlStore):
         url = normalize_url(url)
         if not url.startswith("postgresql+psycopg://"):
             raise ValueError(f"not a PostgreSQL URL: {url}")
-        engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        # No parallel workers per query: a web app runs many short queries at once, and on a small
+        # server starting workers cost more than it saved (100k projects, 1% boxes: count p95 58 -> 15 ms).
+        engine = sa.create_engine(url, pool_pre_ping=True, connect_args={
+            "connect_timeout": 5, "options": "-c max_parallel_workers_per_gather=0"})
         super().__init__(url, engine)
 
     def _bbox_filter(self, table, box):
-        minx, miny, maxx, maxy = box
-        return sa.func.ST_Intersects(sa.literal_column(f"{table.name}.geom"),
-                                     sa.func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326))
+        return sa.func.ST_Intersects(sa.literal_column(f"{table.name}.geom"), box_sql(box))
 
     def _order_id(self, column):
         return column.collate("C")

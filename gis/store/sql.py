@@ -8,8 +8,10 @@ Storage model (see gis/migrations/versions/0001_initial.py):
 * ``projects``: one row per project. ``properties`` is the feature's properties as JSON
   text (without the store-managed ``version``, ``updated_at`` and ``archived``, which
   have their own columns); ``geometry`` is the GeoJSON geometry as JSON text, exactly
-  as given; ``minx..maxy`` its bounding box. ``status``/``sector``/``lead_agency`` are
-  copies of the properties for filtering.
+  as given; ``minx..maxy`` its bounding box; ``geometry_wkb`` the same geometry as WKB
+  (migration 0004), which the SQLite store parses ~30x faster than the GeoJSON text for the
+  exact bbox test. ``status``/``sector``/``lead_agency`` are copies of the properties for
+  filtering.
 * ``history``: append-only, one row per accepted write.
 * ``layer_features``: base layers (districts, rivers, ...), replaced as a whole.
 
@@ -28,6 +30,7 @@ import datetime as _dt
 import json
 import math
 import os
+import struct
 from typing import Iterable, Optional, Sequence
 
 import shapely
@@ -63,6 +66,7 @@ projects = sa.Table(
     sa.Column("properties", sa.Text, nullable=False),
     sa.Column("geometry", sa.Text, nullable=False),
     *_bbox_cols(),
+    sa.Column("geometry_wkb", sa.LargeBinary),  # NULL only on rows written before migration 0004
 )
 
 history_t = sa.Table(
@@ -143,6 +147,14 @@ def geometry_bounds(geometry) -> tuple:
     return bounds
 
 
+def geometry_wkb(geometry: dict) -> bytes:
+    """The WKB of a GeoJSON geometry already checked by ``geometry_bounds``."""
+    coords = geometry.get("coordinates") if geometry["type"] == "Point" else None
+    if isinstance(coords, list) and len(coords) == 2:  # fast path: little-endian 2D Point
+        return struct.pack("<BIdd", 1, 1, float(coords[0]), float(coords[1]))
+    return shapely.to_wkb(_shapely_shape(geometry))
+
+
 def _feature_from_row(row) -> dict:
     props = json.loads(row.properties)
     props["version"] = row.version
@@ -218,26 +230,64 @@ def bbox_decides(bounds, box):
     return None
 
 
+def box_geometry(box):
+    """The query box as a shapely geometry: a polygon, or the point or segment a box of zero
+    width or height really is (a degenerate polygon would intersect nothing; PostGIS likewise
+    gets a point or a segment, see gis/store/postgis.py)."""
+    minx, miny, maxx, maxy = box
+    if minx == maxx and miny == maxy:
+        return shapely.Point(minx, miny)
+    if minx == maxx or miny == maxy:
+        return shapely.LineString([(minx, miny), (maxx, maxy)])
+    return _shapely_box(*box)
+
+
 def exact_intersects(bounds, geometry_text, box) -> bool:
     decided = bbox_decides(bounds, box)
     if decided is not None:
         return decided
-    return _shapely_shape(json.loads(geometry_text)).intersects(_shapely_box(*box))
+    return _shapely_shape(json.loads(geometry_text)).intersects(box_geometry(box))
+
+
+def _parse_geometries(values) -> list:
+    """Shapely geometries of WKB (bytes) or GeoJSON text (str) values, vectorised per kind."""
+    out = [None] * len(values)
+    for kind, parse in ((bytes, shapely.from_wkb), (str, shapely.from_geojson)):
+        at = [i for i, v in enumerate(values) if isinstance(v, kind)]
+        if at:
+            for i, geometry in zip(at, parse([values[i] for i in at])):
+                out[i] = geometry
+    return out
 
 
 def intersecting(candidates, box) -> list[bool]:
-    """``exact_intersects`` over many ``(bounds, geometry text)`` at once: the envelopes decide
-    most; the rest are parsed and tested together by GEOS (shapely's vectorised functions).
-    A geometry text of None means the envelope is known to lie inside the box."""
+    """``exact_intersects`` over many ``(bounds, geometry)`` at once, the geometry as WKB bytes
+    or GeoJSON text: the envelopes decide most; the rest are parsed and tested together by GEOS
+    (shapely's vectorised functions). A geometry of None means the envelope is known to lie
+    inside the box."""
     flags, pending = [], []
-    for i, (bounds, text) in enumerate(candidates):
-        decided = True if text is None else bbox_decides(bounds, box)
+    for i, (bounds, geometry) in enumerate(candidates):
+        decided = True if geometry is None else bbox_decides(bounds, box)
         flags.append(decided)
         if decided is None:
             pending.append(i)
     if pending:
-        geometries = shapely.from_geojson([candidates[i][1] for i in pending])
-        for i, hit in zip(pending, shapely.intersects(geometries, shapely.box(*box))):
+        geometries = _parse_geometries([candidates[i][1] for i in pending])
+        for i, hit in zip(pending, shapely.intersects(geometries, box_geometry(box))):
+            flags[i] = bool(hit)
+    return flags
+
+
+def straddlers_intersecting(edges, box) -> list[bool]:
+    """For rows whose exact envelope overlaps ``box``: True where the row's geometry intersects
+    it. ``edges`` holds, per row, None when the envelope lies inside the box (it intersects) or
+    the geometry (WKB bytes or GeoJSON text) of an envelope straddling the box edge, which
+    GEOS then tests (all at once)."""
+    flags = [edge is None for edge in edges]
+    pending = [i for i, flag in enumerate(flags) if not flag]
+    if pending:
+        geometries = _parse_geometries([edges[i] for i in pending])
+        for i, hit in zip(pending, shapely.intersects(geometries, box_geometry(box))):
             flags[i] = bool(hit)
     return flags
 
@@ -275,9 +325,22 @@ def prepare_project(feature, now: str, *, keep_updated_at: bool = False) -> dict
         "lead_agency": _text(props.get("lead_agency")),
         "archived": archived,
         "updated_at": given_updated_at if (keep_updated_at and given_updated_at) else now,
-        "properties": _dumps(props), "geometry": _dumps(geometry),
+        "properties": _dumps(props), "geometry": _dumps(geometry), "geometry_wkb": geometry_wkb(geometry),
         "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy,
     }
+
+
+def spatial_order(row: dict) -> int:
+    """A Z-order (Morton) key of the envelope's centre on a 2^16 grid over the globe. Rows loaded in this
+    order lie near their neighbours on the map in the table's pages too, so a box query reads a few pages
+    instead of one page per match (measured on PostGIS, 100k projects: a 1% box with 2,938 matches touched
+    2,725 table blocks when loaded in id order)."""
+    x = int((row["minx"] + row["maxx"] + 360.0) / 720.0 * 0xFFFF) & 0xFFFF
+    y = int((row["miny"] + row["maxy"] + 180.0) / 360.0 * 0xFFFF) & 0xFFFF
+    key = 0
+    for bit in range(16):
+        key |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
+    return key
 
 
 def prepare_layer(name: str, features: Sequence[dict]) -> list[dict]:
@@ -448,11 +511,14 @@ class SqlStore(Store):
         return rows[query.offset:end]
 
     def list_projects(self, query: ProjectQuery = ProjectQuery()) -> list[dict]:
-        stmt, box = self._select_projects(query, _FEATURE_COLS)
+        columns = _FEATURE_COLS
+        if query.bbox is not None and self.bbox_exact_in_python:
+            columns += (self._edge_geometry(normalize_bbox(query.bbox)).label("edge"),)
+        stmt, box = self._select_projects(query, columns)
         with self._tx(write=False) as conn:
             rows = conn.execute(stmt).all()
         if box is not None:
-            keep = intersecting([((r.minx, r.miny, r.maxx, r.maxy), r.geometry) for r in rows], box)
+            keep = intersecting([((r.minx, r.miny, r.maxx, r.maxy), r.edge) for r in rows], box)
             rows = self._page([r for r, k in zip(rows, keep) if k], query)
         return [_feature_from_row(r) for r in rows]
 
@@ -491,36 +557,64 @@ class SqlStore(Store):
         Store interface). One read transaction, at most two queries, never a pass over rows
         outside the filter:
 
-        * SQLite with a bbox: the R*Tree candidates' envelopes (geometry text only for
-          envelopes that straddle the box edge) give the exact matches and so the count;
-          then the page's rows by fid;
-        * otherwise: the page (LIMIT/OFFSET in SQL), then a COUNT only when the page
-          does not tell it (it is full, or empty past the first page).
+        * SQLite with a bbox: the R*Tree candidates' envelopes (WKB only for envelopes that
+          straddle the box edge) give the exact matches and so the count; then the page's
+          rows by fid;
+        * PostGIS with a bbox: one query, the count a window over the matches;
+        * no bbox: the page (LIMIT/OFFSET in SQL), then a COUNT only when the page does not
+          tell it (it is full, or empty past the first page).
         """
         self._check_paging(query)
         box = normalize_bbox(query.bbox)
         with self._tx(write=False) as conn:
             if box is not None and self.bbox_exact_in_python:
-                stmt = (sa.select(P.fid, self._edge_geometry(box), P.minx, P.miny, P.maxx, P.maxy)
-                        .where(*self._conditions(query), self._bbox_filter(projects, box))
-                        .order_by(self._order_id(P.id)))
-                candidates = conn.execute(stmt).all()  # edge None: the envelope lies inside the box
-                keep = intersecting([(bounds, edge) for _fid, edge, *bounds in candidates], box)
-                fids = [c[0] for c, k in zip(candidates, keep) if k]
-                matched = len(fids)
-                page = self._page(fids, query)
-                rows = conn.execute(sa.select(*_PAGE_COLS).where(P.fid.in_(page))
-                                    .order_by(self._order_id(P.id))).all() if page else []
+                matched, rows = self._page_exact_in_python(conn, query, box)
+            elif box is not None:
+                matched, rows = self._page_with_window_count(conn, query)
             else:
-                stmt, _ = self._select_projects(query, _PAGE_COLS)
-                rows = conn.execute(stmt).all()
-                if (query.limit is None or len(rows) < query.limit) and (rows or not query.offset):
-                    matched = query.offset + len(rows)
-                else:
-                    everything, _ = self._select_projects(dataclasses.replace(query, limit=None, offset=0), (P.fid,))
-                    matched = conn.execute(sa.select(sa.func.count())
-                                           .select_from(everything.order_by(None).subquery())).scalar_one()
+                matched, rows = self._page_then_count(conn, query)
         return matched, len(rows), _features_array_text(rows)
+
+    def _page_exact_in_python(self, conn, query: ProjectQuery, box: tuple) -> tuple[int, list]:
+        """SQLite: the exact matches among the R*Tree candidates (WKB parsed only for envelopes
+        straddling the box edge) give the count; then the page's rows by fid."""
+        stmt = (sa.select(P.fid, self._edge_geometry(box))
+                .where(*self._conditions(query), *self._envelope_overlaps(box))
+                .order_by(self._order_id(P.id)))
+        candidates = conn.execute(stmt).all()
+        keep = straddlers_intersecting([edge for _fid, edge in candidates], box)
+        fids = [fid for (fid, _edge), k in zip(candidates, keep) if k]
+        page = self._page(fids, query)
+        rows = conn.execute(sa.select(*_PAGE_COLS).where(P.fid.in_(page))
+                            .order_by(self._order_id(P.id))).all() if page else []
+        return len(fids), rows
+
+    def _page_with_window_count(self, conn, query: ProjectQuery) -> tuple[int, list]:
+        """A bbox the database tests exactly (PostGIS): ONE query, the spatial test run once.
+        The matches' ids and their number (``count(*) OVER ()``, taken before LIMIT) are
+        ranked narrow; only the page's rows are then read whole."""
+        ranked, _ = self._select_projects(query, (P.fid, P.id, sa.func.count().over().label("matched")))
+        ranked = ranked.subquery()
+        stmt = (sa.select(*_PAGE_COLS, ranked.c.matched).join_from(projects, ranked, P.fid == ranked.c.fid)
+                .order_by(self._order_id(ranked.c.id)))
+        result = conn.execute(stmt).all()
+        if result:
+            return result[0].matched, [r[:-1] for r in result]
+        return (self._count(conn, query) if query.offset else 0), []
+
+    def _page_then_count(self, conn, query: ProjectQuery) -> tuple[int, list]:
+        """No bbox: the page (LIMIT/OFFSET in SQL, along the id order), then a COUNT only when
+        the page does not tell it (it is full, or empty past the first page)."""
+        stmt, _ = self._select_projects(query, _PAGE_COLS)
+        rows = conn.execute(stmt).all()
+        if (query.limit is None or len(rows) < query.limit) and (rows or not query.offset):
+            return query.offset + len(rows), rows
+        return self._count(conn, query), rows
+
+    def _count(self, conn, query: ProjectQuery) -> int:
+        """COUNT of the matches, ignoring limit/offset, when the database filters exactly."""
+        everything, _ = self._select_projects(dataclasses.replace(query, limit=None, offset=0), (P.fid,))
+        return conn.execute(sa.select(sa.func.count()).select_from(everything.order_by(None).subquery())).scalar_one()
 
     def project_points(self, query: ProjectQuery = ProjectQuery()) -> list[tuple]:
         """``(id, x, y, status)`` of each matching project, x/y the centre of its envelope, read
@@ -535,12 +629,19 @@ class SqlStore(Store):
         with self._tx(write=False) as conn:
             return [tuple(r) for r in conn.execute(stmt)]
 
+    def _envelope_overlaps(self, box) -> tuple:
+        """WHERE clauses: the spatial index's candidates, then the exact (double precision)
+        envelope overlap test (SQLite's R*Tree holds envelopes rounded outwards to float32)."""
+        return (self._bbox_filter(projects, box),
+                P.maxx >= box[0], P.minx <= box[2], P.maxy >= box[1], P.miny <= box[3])
+
     @staticmethod
     def _edge_geometry(box):
-        """The geometry text of a row whose envelope straddles ``box``'s edge; NULL when the
+        """For the exact test in Python (SQLite): the WKB (or, on a row written before migration
+        0004, the GeoJSON text) of a row whose envelope straddles ``box``'s edge; NULL when the
         envelope lies inside the box (it intersects for sure: nothing to read or parse)."""
         inside = sa.and_(P.minx >= box[0], P.miny >= box[1], P.maxx <= box[2], P.maxy <= box[3])
-        return sa.case((inside, sa.null()), else_=P.geometry)
+        return sa.case((inside, sa.null()), else_=sa.func.coalesce(P.geometry_wkb, P.geometry))
 
     def count_projects(self, query: ProjectQuery = ProjectQuery()) -> int:
         """Number of matching projects, ignoring ``limit`` and ``offset``."""
@@ -549,11 +650,10 @@ class SqlStore(Store):
             if query_all.bbox is not None and self.bbox_exact_in_python:
                 box = normalize_bbox(query_all.bbox)
                 # geometry text is only read (and parsed) for envelopes that straddle the box edge
-                stmt = (sa.select(self._edge_geometry(box), P.minx, P.miny, P.maxx, P.maxy)
-                        .where(*self._conditions(query_all), self._bbox_filter(projects, box)))
-                return sum(intersecting([(bounds, edge) for edge, *bounds in conn.execute(stmt)], box))
-            stmt, _ = self._select_projects(query_all, (P.fid,))
-            return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+                stmt = sa.select(self._edge_geometry(box)).where(*self._conditions(query_all),
+                                                                 *self._envelope_overlaps(box))
+                return sum(straddlers_intersecting(conn.execute(stmt).scalars().all(), box))
+            return self._count(conn, query_all)
 
     def get_project(self, project_id: str) -> dict:
         if not isinstance(project_id, str) or "\x00" in project_id:  # PostgreSQL text cannot hold NUL
@@ -645,7 +745,8 @@ class SqlStore(Store):
                 old_geom = json.loads(row.geometry)
                 if not _same(old_geom, new):
                     minx, miny, maxx, maxy = geometry_bounds(new)
-                    values.update(geometry=_dumps(new), minx=minx, miny=miny, maxx=maxx, maxy=maxy)
+                    values.update(geometry=_dumps(new), geometry_wkb=geometry_wkb(new),
+                                  minx=minx, miny=miny, maxx=maxx, maxy=maxy)
                     diff["geometry"] = [old_geom, new]
             elif key == "archived":
                 if not isinstance(new, bool):
@@ -844,7 +945,7 @@ class SqlStore(Store):
                     status = "replaced"
                     self._clear(conn)
                 if status != "unchanged" and rows:
-                    conn.execute(projects.insert(), rows)
+                    conn.execute(projects.insert(), sorted(rows, key=spatial_order))
                     # Milestones first (oldest first), then the seed rows: history ids then follow
                     # the dates, so "newest first" by id is also newest first by date.
                     past = sorted((m for r in rows for m in milestones.history_rows({"id": r["id"], "properties": json.loads(r["properties"])})),
