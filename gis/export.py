@@ -2,8 +2,13 @@
 
 ``export_projects(store, args)`` takes the map's query parameters (status, sector,
 lead_agency, district, q) plus ``format`` and returns an ``api.Result`` with the file,
-its MIME type and a Content-Disposition. No Flask here (gis/web/export_routes.py is
-the one-line route). docs/formats.md describes every format; tests/test_export.py
+its MIME type and a Content-Disposition; ``write_export`` writes the same file to a
+folder instead, and gis/web/export_routes.py sends it from there. No Flask here.
+
+Large selections: the features come from the store one batch at a time (``BATCH_SIZE``)
+and each writer appends batch after batch to its file (GeoJSON and CSV as text,
+GeoPackage and shapefile through pyogrio's append, XLSX in openpyxl's write-only
+mode), so memory does not grow with the number of projects. docs/formats.md describes every format; tests/test_export.py
 reads each file back with the GIS libraries.
 
 Flat formats (everything but GeoJSON) share one table of columns (``COLUMNS``): lists
@@ -20,6 +25,7 @@ import html
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 
@@ -32,6 +38,7 @@ XLSX_CELL_CHARS = 32767  # Excel's limit of one cell
 BASENAME = "cantho-key-projects"
 LAYER = "projects"
 COORD_DECIMALS = 7  # lon/lat of the representative point: 1e-7 degree (about 1 cm)
+BATCH_SIZE = 5000  # features converted and written at a time (tests lower it)
 
 # Long name -> shapefile (dBase) field name of at most 10 bytes. Declared once: the
 # export renames with it, the import maps back with it, docs/formats.md lists it.
@@ -200,25 +207,146 @@ def field_rows(columns) -> list[dict]:
     return out
 
 
-# -- writers ------------------------------------------------------------------------------
+# -- features, one batch at a time -----------------------------------------------------------
 
-def write_geojson(features: list[dict], workdir: str) -> bytes:
-    # The store's own representation: nested lists/objects kept as they are (RFC 7946, WGS84).
-    body = {"type": "FeatureCollection", "name": BASENAME, "features": features}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def batched(features, size: int | None = None):
+    """Lists of at most ``size`` (default ``BATCH_SIZE``) features from an iterable."""
+    size = size or BATCH_SIZE
+    batch = []
+    for f in features:
+        batch.append(f)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-def write_gpkg(features: list[dict], workdir: str) -> bytes:
+def features_from_json_pieces(pieces):
+    """The features of FeatureCollection JSON text that arrives in pieces (cut anywhere),
+    one at a time: what ``store.feature_collection_chunks`` yields, parsed as it comes."""
+    decode = json.JSONDecoder().raw_decode
+    buf, pos, started = "", 0, False
+    for piece in pieces:
+        buf = buf[pos:] + piece
+        pos = 0
+        if not started:
+            key = buf.find('"features"')
+            start = buf.find("[", key) if key >= 0 else -1
+            if start < 0:
+                continue
+            pos, started = start + 1, True
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n,":
+                pos += 1
+            if pos >= len(buf) or buf[pos] == "]":
+                break
+            try:
+                feature, pos = decode(buf, pos)
+            except json.JSONDecodeError:  # a feature cut in two: wait for the next piece
+                break
+            yield feature
+    if not started or not buf[pos:].lstrip(" \t\r\n,").startswith("]"):
+        raise ValueError("the store's feature collection text ended early")
+
+
+def iter_store_features(store, query):
+    """``store.list_projects(query)`` one feature at a time: through the store's streamed
+    text when it has one (SQL stores), else the list."""
+    chunks = getattr(store, "feature_collection_chunks", None)
+    if chunks is None:
+        yield from store.list_projects(query)
+        return
+    pieces = chunks(query)
+    try:
+        yield from features_from_json_pieces(pieces)
+    finally:
+        pieces.close()  # ends the read transaction even when the writer stops early
+
+
+def selected_features(store, args, *, stale_after_days: int | None = None):
+    """(Selection, iterator of features): ``explore.select_projects``, one feature at a time.
+    A past date (``at``) is replayed from the history as before, all at once."""
+    from gis import explore, schedule
+
+    stale = schedule.DEFAULT_STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
+    sel, query = explore.parse_selection(args)
+    if sel.at:
+        return sel, iter(explore.select_projects(store, args, stale_after_days=stale)[1])
+    return sel, _filtered(store, sel, query, stale)
+
+
+def _filtered(store, sel, query, stale_after_days: int):
+    """The Python-side filters of ``explore.select_projects`` (district, q, flag), per feature."""
+    from gis import schedule, search
+
+    by_project = None
+    if sel.flag:
+        from gis.dashboard import today_in_vietnam
+
+        today = today_in_vietnam()
+        by_project = {}
+        for e in store.history(limit=None):
+            by_project.setdefault(str(e.project_id), []).append(e)
+    features = iter_store_features(store, query)
+    try:
+        for f in features:
+            if not (search.matches_district(f, sel.district) and search.matches_text(f, sel.q)):
+                continue
+            if by_project is not None:
+                facts = schedule.schedule_facts(f, by_project.get(str(f.get("id")), []), today, stale_after_days)
+                if not all(facts[flag] for flag in sel.flag):
+                    continue
+            yield f
+    finally:
+        features.close()
+
+
+class _Counted:
+    """Iterates ``features`` and counts them (the count goes in X-Feature-Count)."""
+
+    def __init__(self, features):
+        self.features, self.count = features, 0
+
+    def __iter__(self):
+        for f in self.features:
+            self.count += 1
+            yield f
+
+
+# -- writers: (batches of features, folder) -> path of the file written -------------------
+
+def write_geojson(batches, workdir: str) -> str:
+    # The store's own representation: nested lists/objects kept as they are (RFC 7946, WGS84);
+    # the same bytes as one json.dumps of the whole collection.
+    path = os.path.join(workdir, BASENAME + ".geojson")
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write('{"type":"FeatureCollection","name":%s,"features":[' % dumps(BASENAME))
+        sep = ""
+        for batch in batches:
+            fh.write(sep + ",".join(map(dumps, batch)))
+            sep = ","
+        fh.write("]}")
+    return path
+
+
+def write_gpkg(batches, workdir: str) -> str:
     import pandas as pd
     import pyogrio
 
     path = os.path.join(workdir, BASENAME + ".gpkg")
-    pyogrio.write_dataframe(_frame(features), path, layer=LAYER, driver="GPKG",
-                            geometry_type="Unknown", promote_to_multi=False)
+    written = False
+    for batch in batches:
+        pyogrio.write_dataframe(_frame(batch), path, layer=LAYER, driver="GPKG",
+                                geometry_type="Unknown", promote_to_multi=False, append=written)
+        written = True
+    if not written:  # an empty selection: an empty layer with every column
+        pyogrio.write_dataframe(_frame([]), path, layer=LAYER, driver="GPKG",
+                                geometry_type="Unknown", promote_to_multi=False)
     fields = pd.DataFrame(field_rows([c.name for c in COLUMNS]))
     pyogrio.write_dataframe(fields, path, layer="fields", driver="GPKG", append=True)
-    with open(path, "rb") as fh:
-        return fh.read()
+    return path
 
 
 SHP_KINDS = {
@@ -257,48 +385,81 @@ def shp_readme(files: list[str], truncated: dict, skipped: list) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_shp(features: list[dict], workdir: str) -> bytes:
+def _shp_frame(features: list[dict], truncated: dict):
+    """``_frame`` with text cut to the dBase limit (counted in ``truncated``) and 10-byte names."""
+    frame = _frame(features)
+    for col in frame.columns:
+        if col == "geometry" or COLUMN_KINDS.get(col) == "integer":
+            continue
+        values = []
+        for v in frame[col]:
+            if isinstance(v, str) and len(v.encode("utf-8")) > SHP_TEXT_BYTES:
+                truncated[col] = truncated.get(col, 0) + 1
+                v = cut_utf8(v, SHP_TEXT_BYTES)
+            values.append(v)
+        frame[col] = values
+    return frame.rename(columns=SHP_FIELDS)
+
+
+def _read_spool(path: str):
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        for line in fh:
+            yield json.loads(line)
+
+
+def write_shp(batches, workdir: str) -> str:
+    """One shapefile per geometry kind, zipped. The features are first sorted by kind into
+    JSON-lines files (a point layer must know before its first row whether it holds MultiPoints),
+    then each kind is written batch by batch."""
     import pyogrio
 
-    groups = {kind: [] for kind in SHP_KINDS}
-    skipped = []
-    for f in features:
-        gtype = (f.get("geometry") or {}).get("type")
-        kind = next((k for k, types in SHP_KINDS.items() if gtype in types), None)
-        if kind is None:
-            skipped.append(str(f.get("id")))
-        else:
-            groups[kind].append(f)
+    spool_dir, shp_dir = os.path.join(workdir, "spool"), os.path.join(workdir, "shp")
+    os.makedirs(spool_dir)
+    os.makedirs(shp_dir)
+    spools, types, skipped = {}, {}, []
+    try:
+        for batch in batches:
+            for f in batch:
+                gtype = (f.get("geometry") or {}).get("type")
+                kind = next((k for k, kinds in SHP_KINDS.items() if gtype in kinds), None)
+                if kind is None:
+                    skipped.append(str(f.get("id")))
+                    continue
+                if kind not in spools:
+                    spools[kind] = open(os.path.join(spool_dir, kind + ".jsonl"), "w", encoding="utf-8", newline="\n")
+                spools[kind].write(json.dumps(f, ensure_ascii=False) + "\n")
+                types.setdefault(kind, set()).add(gtype)
+    finally:
+        for fh in spools.values():
+            fh.close()
     truncated: dict = {}
     files = []
-    kinds = [k for k, feats in groups.items() if feats] or ["points"]  # an empty selection: one empty file
-    for kind in kinds:
-        feats = groups[kind]
-        frame = _frame(feats)
-        for col in frame.columns:
-            if col == "geometry" or COLUMN_KINDS.get(col) == "integer":
-                continue
-            values = []
-            for v in frame[col]:
-                if isinstance(v, str) and len(v.encode("utf-8")) > SHP_TEXT_BYTES:
-                    truncated[col] = truncated.get(col, 0) + 1
-                    v = cut_utf8(v, SHP_TEXT_BYTES)
-                values.append(v)
-            frame[col] = values
-        frame = frame.rename(columns=SHP_FIELDS)
+    for kind in [k for k in SHP_KINDS if k in spools] or ["points"]:  # an empty selection: one empty file
         name = f"{BASENAME}_{kind}"
-        multi = kind == "points" and any(f["geometry"]["type"] == "MultiPoint" for f in feats)
-        pyogrio.write_dataframe(frame, os.path.join(workdir, name + ".shp"), driver="ESRI Shapefile",
-                                encoding="UTF-8", promote_to_multi=multi or None,
-                                geometry_type=None if feats else "Point")
+        path = os.path.join(shp_dir, name + ".shp")
+        # what pyogrio infers from all features at once: the single type, or the Multi type for a mix
+        multi = any(t.startswith("Multi") for t in types.get(kind, ()))
+        geometry_type = SHP_KINDS[kind][1 if multi else 0]
+        written = False
+        if kind in spools:
+            for feats in batched(_read_spool(os.path.join(spool_dir, kind + ".jsonl"))):
+                pyogrio.write_dataframe(_shp_frame(feats, truncated), path, driver="ESRI Shapefile",
+                                        encoding="UTF-8", promote_to_multi=multi or None,
+                                        geometry_type=geometry_type, append=written)
+                written = True
+        if not written:
+            pyogrio.write_dataframe(_shp_frame([], truncated), path, driver="ESRI Shapefile",
+                                    encoding="UTF-8", geometry_type="Point")
         files.append(name + ".shp")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for fn in sorted(os.listdir(workdir)):
-            zf.write(os.path.join(workdir, fn), fn)
+    zip_path = os.path.join(workdir, BASENAME + ".shp.zip")
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for fn in sorted(os.listdir(shp_dir)):
+            zf.write(os.path.join(shp_dir, fn), fn)
         zf.writestr("README.txt", shp_readme(files, truncated, skipped))
         zf.writestr("fields.csv", _csv_bytes(field_rows([c.name for c in COLUMNS]), bom=True))
-    return buf.getvalue()
+    shutil.rmtree(spool_dir)
+    shutil.rmtree(shp_dir)
+    return zip_path
 
 
 def kml_description(feature: dict) -> str:
@@ -320,9 +481,11 @@ def kml_description(feature: dict) -> str:
     return f"<table>{table}</table>" + (f"<p>{html.escape(text)}</p>" if text else "")
 
 
-def write_kml(features: list[dict], workdir: str) -> bytes:
+def write_kml(batches, workdir: str) -> str:
+    # Not streamed: GDAL's LIBKML driver builds the whole document in memory anyway.
     import pyogrio
 
+    features = [f for batch in batches for f in batch]
     frame = _frame(features)
     frame.insert(1, "name", [(f.get("properties") or {}).get("name_vi") for f in features])
     frame.insert(2, "description", [kml_description(f) for f in features])
@@ -330,20 +493,37 @@ def write_kml(features: list[dict], workdir: str) -> bytes:
     pyogrio.write_dataframe(frame, path, layer=LAYER, driver="LIBKML",
                             geometry_type="Unknown",
                             layer_options={"NAME": "Dự án trọng điểm Cần Thơ / Cần Thơ key projects"})
-    with open(path, "rb") as fh:
-        return fh.read()
+    return path
+
+
+TABLE_COLUMNS = [c.name for c in COLUMNS] + list(GEOMETRY_COLUMNS)
+
+
+def table_batch(features: list[dict]) -> list[dict]:
+    """Rows of CSV/XLSX: the flat record, lon/lat of a point on the feature, WKT (shapely
+    works on the whole batch at once)."""
+    import numpy as np
+    import shapely
+    import shapely.geometry
+
+    shapes = np.array([shapely.geometry.shape(f["geometry"]) if f.get("geometry") else None for f in features],
+                      dtype=object)
+    empty = shapely.is_empty(shapes) | shapely.is_missing(shapes)
+    points = shapely.point_on_surface(shapes)
+    xs, ys = shapely.get_x(points).tolist(), shapely.get_y(points).tolist()
+    wkts = shapely.to_wkt(shapes, rounding_precision=-1).tolist()
+    rows = []
+    for f, x, y, blank, wkt in zip(features, xs, ys, empty.tolist(), wkts):
+        row = flat_record(f)
+        row["lon"], row["lat"] = (None, None) if blank else (round(x, COORD_DECIMALS), round(y, COORD_DECIMALS))
+        row["wkt"] = wkt
+        rows.append(row)
+    return rows
 
 
 def table_rows(features: list[dict]) -> tuple[list[str], list[dict]]:
     """Columns and rows of CSV/XLSX: the flat record, lon/lat of a point on it, WKT."""
-    columns = [c.name for c in COLUMNS] + list(GEOMETRY_COLUMNS)
-    rows = []
-    for f in features:
-        row = flat_record(f)
-        row["lon"], row["lat"] = representative_point(f.get("geometry"))
-        row["wkt"] = wkt_of(f.get("geometry"))
-        rows.append(row)
-    return columns, rows
+    return list(TABLE_COLUMNS), table_batch(features) if features else []
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -356,25 +536,34 @@ def guard_formula(value):
     return value
 
 
+def _csv_cells(row: dict, columns, guard: bool) -> list:
+    out = []
+    for col in columns:
+        value = row.get(col)
+        if guard and col not in GEOMETRY_COLUMNS:
+            value = guard_formula(value)
+        out.append("" if value is None else value)
+    return out
+
+
 def _csv_bytes(rows: list[dict], columns=None, *, bom: bool = True, guard=False) -> bytes:
     columns = columns or (list(rows[0]) if rows else [])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
-        out = []
-        for col in columns:
-            value = row.get(col)
-            if guard and col not in GEOMETRY_COLUMNS:
-                value = guard_formula(value)
-            out.append("" if value is None else value)
-        writer.writerow(out)
+    writer.writerows(_csv_cells(row, columns, guard) for row in rows)
     return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
 
 
-def write_csv(features: list[dict], workdir: str) -> bytes:
-    columns, rows = table_rows(features)
-    return _csv_bytes(rows, columns, bom=True, guard=True)
+def write_csv(batches, workdir: str) -> str:
+    path = os.path.join(workdir, BASENAME + ".csv")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")  # Excel then reads UTF-8
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(TABLE_COLUMNS)
+        for batch in batches:
+            writer.writerows(_csv_cells(row, TABLE_COLUMNS, True) for row in table_batch(batch))
+    return path
 
 
 def _xlsx_text(value):
@@ -407,22 +596,53 @@ def _xlsx_sheet(ws, columns: list[str], rows: list[dict], number_formats=None):
         ws.auto_filter.ref = ws.dimensions
 
 
-def write_xlsx(features: list[dict], workdir: str) -> bytes:
+def _xlsx_stream_sheet(ws, columns: list[str], rows, number_formats=None):
+    """``_xlsx_sheet`` for a write-only worksheet: rows (any iterable) go to disk as they come."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    number_formats = number_formats or {}
+    ws.freeze_panes = "A2"  # before the first row: the sheet's head is written with it
+    bold = Font(bold=True)
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=col)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        out = []
+        for col in columns:
+            value = row.get(col)
+            if isinstance(value, str):
+                value = WriteOnlyCell(ws, value=_xlsx_text(value))
+                value.data_type = "s"  # never a formula, whatever the text starts with
+            elif value is not None and col in number_formats:
+                value = WriteOnlyCell(ws, value=value)
+                value.number_format = number_formats[col]
+            out.append(value)
+        ws.append(out)
+        count += 1
+    if count:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+
+
+def write_xlsx(batches, workdir: str) -> str:
     from openpyxl import Workbook
 
-    columns, rows = table_rows(features)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = LAYER
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(LAYER)
     formats = {c.name: "#,##0" for c in COLUMNS if c.kind == "integer" and c.name.endswith("_vnd")}
     formats.update(lon="0.0000000", lat="0.0000000")
-    _xlsx_sheet(ws, columns, rows, formats)
+    _xlsx_stream_sheet(ws, TABLE_COLUMNS, (row for batch in batches for row in table_batch(batch)), formats)
     fields = wb.create_sheet("fields")
-    described = field_rows(columns)
-    _xlsx_sheet(fields, ["column", "title_vi", "title_en", "type", "note_vi", "note_en"], described)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    _xlsx_stream_sheet(fields, ["column", "title_vi", "title_en", "type", "note_vi", "note_en"],
+                       field_rows(TABLE_COLUMNS))
+    path = os.path.join(workdir, BASENAME + ".xlsx")
+    wb.save(path)
+    return path
 
 
 @dataclasses.dataclass(frozen=True)
@@ -430,7 +650,7 @@ class ExportFormat:
     name: str
     extension: str
     mime: str
-    write: object  # (features, workdir) -> bytes
+    write: object  # (batches of features, workdir) -> path of the file written
     label: str
 
 
@@ -448,7 +668,8 @@ FORMATS = {f.name: f for f in (
 def render(features: list[dict], fmt: str) -> bytes:
     """The file of ``features`` in format ``fmt`` (a key of FORMATS)."""
     with tempfile.TemporaryDirectory(prefix="cantho-export-") as workdir:
-        return FORMATS[fmt].write(features, workdir)
+        with open(FORMATS[fmt].write(batched(features), workdir), "rb") as fh:
+            return fh.read()
 
 
 def filename_for(fmt: str, filtered: bool, today: _dt.date | None = None) -> str:
@@ -456,9 +677,10 @@ def filename_for(fmt: str, filtered: bool, today: _dt.date | None = None) -> str
     return f"{BASENAME}{'-filtered' if filtered else ''}-{today.isoformat()}{FORMATS[fmt].extension}"
 
 
-def export_projects(store, args, *, stale_after_days: int | None = None):
-    """GET /api/projects/export?format=...&status=...: the selected projects as a file."""
-    from gis import explore
+def write_export(store, args, workdir: str, *, stale_after_days: int | None = None):
+    """GET /api/projects/export?format=...&status=...: the selected projects' file written
+    into ``workdir``, read from the store a batch at a time. Returns (path, Result without
+    a body: status, MIME type, Content-Disposition, X-Feature-Count)."""
     from gis.api import Result
     from gis.errors import BadRequest
 
@@ -467,10 +689,23 @@ def export_projects(store, args, *, stale_after_days: int | None = None):
     fmt = values[-1] if values else "geojson"
     if fmt not in FORMATS:
         raise BadRequest(f"unknown export format {fmt!r} (allowed: {', '.join(FORMATS)})")
-    extra = {} if stale_after_days is None else {"stale_after_days": stale_after_days}
-    sel, features = explore.select_projects(store, args, **extra)
-    body = render(features, fmt)
+    sel, features = selected_features(store, args, stale_after_days=stale_after_days)
+    counted = _Counted(features)
+    try:
+        path = FORMATS[fmt].write(batched(counted), workdir)
+    finally:
+        close = getattr(features, "close", None)
+        if close:
+            close()
     name = filename_for(fmt, sel.is_filtered())
-    return Result(200, body, FORMATS[fmt].mime,
-                  {"Content-Disposition": f'attachment; filename="{name}"',
-                   "X-Feature-Count": str(len(features))})
+    return path, Result(200, None, FORMATS[fmt].mime,
+                        {"Content-Disposition": f'attachment; filename="{name}"',
+                         "X-Feature-Count": str(counted.count)})
+
+
+def export_projects(store, args, *, stale_after_days: int | None = None):
+    """``write_export`` with the file in the Result's body (bytes)."""
+    with tempfile.TemporaryDirectory(prefix="cantho-export-") as workdir:
+        path, result = write_export(store, args, workdir, stale_after_days=stale_after_days)
+        with open(path, "rb") as fh:
+            return dataclasses.replace(result, body=fh.read())
