@@ -2,6 +2,7 @@
 negotiated, and never stale after a write (even one made by another process)."""
 import gzip
 import json
+import os
 import time
 
 import brotli
@@ -10,6 +11,8 @@ import pytest
 from app import create_app
 from gis import api
 from gis.store import open_store
+
+ROOT_PROJECTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "projects.geojson")
 
 
 @pytest.fixture
@@ -58,17 +61,29 @@ def test_a_write_from_another_process_is_never_hidden_by_the_cache(app, store_ur
 
 
 def test_the_cache_hit_path_is_at_least_5x_faster_than_a_cold_render(store_url):
-    """A ratio, not a time: both paths measured in the same run on the same machine."""
+    """A ratio, not a time: both paths measured in the same run on the same machine, over a collection
+    of 500 projects (the plan's 68 plus generated ones): with a handful of projects a cold render is
+    itself a few milliseconds and the ratio would measure the request's fixed cost, not the cache."""
+    from fuzz_profiles import project_feature
+
     app = create_app({"TESTING": True, "DATABASE_URL": store_url})
-    app.test_cli_runner().invoke(args=["seed"])
+    with open(ROOT_PROJECTS, encoding="utf-8") as f:
+        plan = json.load(f)["features"]
+    extra = [project_feature(f"cache-bench-{i:03d}", lon=105.3 + (i % 25) / 50, lat=9.9 + (i // 25) / 50)
+             for i in range(500 - len(plan))]
+    with app.app_context():
+        from gis.web import get_store
+
+        get_store().migrate()
+        get_store().seed(plan + extra, force=True)
     c = app.test_client()
 
     def cold():
         api.PROJECTS_CACHE._items.clear()
-        return c.get("/api/projects?status=maintenance,completion,implementation", headers={"Accept-Encoding": "gzip"})
+        return c.get("/api/projects", headers={"Accept-Encoding": "gzip"})
 
     def warm():
-        return c.get("/api/projects?status=maintenance,completion,implementation", headers={"Accept-Encoding": "gzip"})
+        return c.get("/api/projects", headers={"Accept-Encoding": "gzip"})
 
     def best_of(fn, n=15):
         times = []
@@ -78,7 +93,8 @@ def test_the_cache_hit_path_is_at_least_5x_faster_than_a_cold_render(store_url):
             times.append(time.perf_counter() - t)
         return min(times)
 
-    cold(), warm()
+    assert len(json.loads(gzip.decompress(cold().data))["features"]) == 500
+    warm()
     assert best_of(cold) >= 5 * best_of(warm)
 
 
