@@ -242,13 +242,6 @@ def box_geometry(box):
     return _shapely_box(*box)
 
 
-def exact_intersects(bounds, geometry_text, box) -> bool:
-    decided = bbox_decides(bounds, box)
-    if decided is not None:
-        return decided
-    return _shapely_shape(json.loads(geometry_text)).intersects(box_geometry(box))
-
-
 def _parse_geometries(values) -> list:
     """Shapely geometries of WKB (bytes) or GeoJSON text (str) values, vectorised per kind."""
     out = [None] * len(values)
@@ -261,7 +254,7 @@ def _parse_geometries(values) -> list:
 
 
 def intersecting(candidates, box) -> list[bool]:
-    """``exact_intersects`` over many ``(bounds, geometry)`` at once, the geometry as WKB bytes
+    """Exact bbox intersection over many ``(bounds, geometry)`` at once, the geometry as WKB bytes
     or GeoJSON text: the envelopes decide most; the rest are parsed and tested together by GEOS
     (shapely's vectorised functions). A geometry of None means the envelope is known to lie
     inside the box."""
@@ -848,7 +841,8 @@ class SqlStore(Store):
         with self._tx(write=False) as conn:
             rows = conn.execute(stmt).all()
         if box is not None and self.bbox_exact_in_python:
-            rows = [r for r in rows if exact_intersects((r.minx, r.miny, r.maxx, r.maxy), r.geometry, box)]
+            keep = intersecting([((r.minx, r.miny, r.maxx, r.maxy), r.geometry) for r in rows], box)
+            rows = [r for r, k in zip(rows, keep) if k]
         return [{"type": "Feature", "id": r.feature_id, "geometry": json.loads(r.geometry),
                  "properties": json.loads(r.properties)} for r in rows]
 
