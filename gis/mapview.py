@@ -22,6 +22,7 @@ FOLIUM_JS_USED = ("leaflet",)
 FOLIUM_CSS_USED = ("leaflet_css",)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+MIN_ZOOM, MAX_ZOOM = 7, 18  # the region at the widest, a building at the closest
 
 
 @dataclasses.dataclass
@@ -92,8 +93,10 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
     """
     fit = to_leaflet_bounds(bounds or CITY_BBOX)
     m = folium.Map(location=[(fit[0][0] + fit[1][0]) / 2, (fit[0][1] + fit[1][1]) / 2], zoom_start=10,
-                   tiles=None, control_scale=True, max_zoom=18, min_zoom=7, height=height,
-                   prefer_canvas=True, zoom_control=not compact)
+                   tiles=None, control_scale=True, height=height, prefer_canvas=True, zoom_control=not compact)
+    # On the map itself: folium hands min_zoom/max_zoom only to a tile layer it creates (we pass
+    # tiles=None). Bounded zooms also keep the marker clusters' tree to 12 levels instead of 20.
+    m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     # No folium fit_bounds: static/js/map.js fits the view once, without animation (an animated
     # zoom right after load made the marker clusters re-split, ~200 ms before the map was ready).
     # Our symbols are our own (static/js/map.js) and base.html links Bootstrap's CSS and Font
@@ -102,7 +105,7 @@ def build_map(*, projects: list[dict], layers: list[tuple[dict, list[dict]]], te
     m.default_css = [(n, u) for n, u in m.default_css if n in FOLIUM_CSS_USED]
     if tiles:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name=text.labels["osm"], overlay=True,
-                         control=True, show=True, max_zoom=19).add_to(m)
+                         control=True, show=True, max_zoom=MAX_ZOOM).add_to(m)
     for entry, features in layers:
         name = entry.get("name")
         title = entry.get("title_vi" if text.lang == "vi" else "title_en") or name

@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from gis import schema
+from gis import mapview, schema
 
 pytestmark = pytest.mark.browser
 
@@ -118,6 +118,14 @@ def test_map_draws_every_project_the_api_lists(live_server, page, api):
     assert page.locator(".leaflet-marker-pane .cantho-pin, .leaflet-marker-pane .marker-cluster").count() >= 1
     assert page.locator("path.cantho-line").count() >= 1
 
+
+
+def test_zoom_stays_between_the_region_and_a_building(live_server, page):
+    open_map(page, live_server + "/")
+    zooms = page.evaluate("""() => { const m = window.cantho.map;
+      m.setZoom(2, {animate: false}); const low = m.getZoom();
+      m.setZoom(21, {animate: false}); return [m.getMinZoom(), m.getMaxZoom(), low, m.getZoom()]; }""")
+    assert zooms == [mapview.MIN_ZOOM, mapview.MAX_ZOOM, mapview.MIN_ZOOM, mapview.MAX_ZOOM]
 
 def test_clicking_a_project_opens_its_popup(live_server, page, api):
     feature = api(f"/api/projects/{VAM_CONG}")
