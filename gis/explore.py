@@ -77,15 +77,29 @@ def select_projects(store, args, extra_allowed=(), *,
                     stale_after_days: int = schedule.DEFAULT_STALE_AFTER_DAYS) -> tuple[Selection, list[dict]]:
     sel, query = parse_selection(args, extra_allowed)
     found = replay.projects_at(store, sel.at, query).features if sel.at else store.list_projects(query)
-    features = [f for f in found
-                if search.matches_district(f, sel.district) and search.matches_text(f, sel.q)]
-    if sel.flag:
-        from gis.dashboard import today_in_vietnam
+    from gis.dashboard import today_in_vietnam
 
-        facts = schedule.schedule_index(features, store.history(limit=None), sel.at or today_in_vietnam(),
-                                        stale_after_days)
-        features = [f for f in features if all(facts[str(f["id"])][flag] for flag in sel.flag)]
-    return sel, features
+    return sel, list(keep_selected(found, sel, store, on=sel.at or today_in_vietnam(),
+                                   stale_after_days=stale_after_days))
+
+
+def keep_selected(features, sel: Selection, store, *, on: dt.date,
+                  stale_after_days: int = schedule.DEFAULT_STALE_AFTER_DAYS):
+    """The filters the store cannot apply (district, q, flag on the date ``on``), one feature at
+    a time: ``features`` may be a stream (gis.export reads the store in batches)."""
+    by_project = None
+    if sel.flag:
+        by_project = {}
+        for e in store.history(limit=None):
+            by_project.setdefault(str(e.project_id), []).append(e)
+    for f in features:
+        if not (search.matches_district(f, sel.district) and search.matches_text(f, sel.q)):
+            continue
+        if by_project is not None:
+            facts = schedule.schedule_facts(f, by_project.get(str(f.get("id")), []), on, stale_after_days)
+            if not all(facts[flag] for flag in sel.flag):
+                continue
+        yield f
 
 
 SORT_KEYS = {

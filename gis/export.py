@@ -277,27 +277,14 @@ def selected_features(store, args, *, stale_after_days: int | None = None):
 
 
 def _filtered(store, sel, query, stale_after_days: int):
-    """The Python-side filters of ``explore.select_projects`` (district, q, flag), per feature."""
-    from gis import schedule, search
+    """``explore.keep_selected`` over the store's features as they stream in."""
+    from gis import explore
+    from gis.dashboard import today_in_vietnam
 
-    by_project = None
-    if sel.flag:
-        from gis.dashboard import today_in_vietnam
-
-        today = today_in_vietnam()
-        by_project = {}
-        for e in store.history(limit=None):
-            by_project.setdefault(str(e.project_id), []).append(e)
     features = iter_store_features(store, query)
     try:
-        for f in features:
-            if not (search.matches_district(f, sel.district) and search.matches_text(f, sel.q)):
-                continue
-            if by_project is not None:
-                facts = schedule.schedule_facts(f, by_project.get(str(f.get("id")), []), today, stale_after_days)
-                if not all(facts[flag] for flag in sel.flag):
-                    continue
-            yield f
+        yield from explore.keep_selected(features, sel, store, on=today_in_vietnam(),
+                                         stale_after_days=stale_after_days)
     finally:
         features.close()
 

@@ -299,6 +299,18 @@ def test_filters_are_the_map_parameters(filled):
     assert ids(status="identification") == ["quoc-lo-91-multi"]  # GeoJSON by default
 
 
+@pytest.mark.parametrize("params", [{"flag": ["behind"]}, {"flag": ["behind"], "district": ["o-mon"]},
+                                    {"flag": ["stale"], "status": ["implementation", "preparation"]}])
+def test_schedule_flags_select_what_the_list_shows(filled, params):
+    from gis import explore
+
+    stale_after = -1  # everything confirmed before tomorrow counts as stale
+    listed = sorted(f["id"] for f in explore.select_projects(filled, params, stale_after_days=stale_after)[1])
+    assert 0 < len(listed) < len(FIXTURES)
+    body = export.export_projects(filled, {"format": ["geojson"], **params}, stale_after_days=stale_after).body
+    assert sorted(f["id"] for f in json.loads(body)["features"]) == listed
+
+
 @pytest.mark.parametrize("args, message", [
     ({"format": ["dwg"]}, "unknown export format 'dwg'"),
     ({"format": ["csv"], "colour": ["red"]}, "unknown query parameter"),
