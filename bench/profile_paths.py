@@ -5,8 +5,9 @@
 * ``inprocess``: pyinstrument (text) of requests through the app's Flask test client with
   production settings on the SQLite store: ``GET /`` (the map page) and ``GET /api/projects``
   (gzip; a cold cache) on the N-project store, and 200 OGC items requests (limit=100, random
-  1% boxes) on the ``--items-size`` store, and 200 cache hits of ``/api/projects`` on the
-  10k store -> ``bench/profiles/<name>.txt``;
+  1% boxes) on the ``--items-size`` store, 200 cache hits of ``/api/projects`` on the
+  10k store, and 50 ``store.list_projects`` calls with a random 1% box on the N-project store
+  (every matching project as a full feature) -> ``bench/profiles/<name>.txt``;
 * ``spy()`` (used by bench/run_all.py during a wrk run): py-spy samples one live gunicorn
   worker -> ``<name>.svg`` (flame graph) and ``<name>.txt`` (the 25 heaviest frames of the
   collapsed stacks, inclusive and self).
@@ -122,6 +123,18 @@ def inprocess(size: int, items_size: int, hit_size: int = 10000) -> list[str]:
                 assert hits.get("/api/projects", headers={"Accept-Encoding": "gzip"}).status_code == 200
 
         profile(f"api-projects-cache-hit-{hit_size}-x200", cache_hits)
+
+    from gis.store import ProjectQuery, open_store
+
+    store = open_store("sqlite:///" + os.path.join(HERE, "out", "stores", f"sqlite-{size}.db"))
+    store.list_projects(ProjectQuery(bbox=tuple(boxes[0])))
+
+    def store_list():
+        for _ in range(50):
+            store.list_projects(ProjectQuery(bbox=tuple(rng.choice(boxes))))
+
+    profile(f"store-list-projects-{size}-x50", store_list)
+    store.close()
     return written
 
 
