@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from gis import schema
 from gis.dashboard import last_day
-from gis.reports import ISSUER
+from gis.reports.content import ISSUER
 
 VERSION = "0.9"  # major.minor, as the package schema asks
 ID_PREFIX = "oc4ids-cantho-"  # not a registered OC4IDS prefix: see docs/reports.md

@@ -14,12 +14,13 @@ import re
 
 import pytest
 
-from gis import reports, schema, style, targets
+from gis import schema, style, targets
 from gis.errors import BadRequest, NotFound
+from gis.reports import content, map_image, pdf, periods, xlsx
 from gis.store.base import HistoryEntry
 
 TODAY = dt.date(2026, 11, 27)
-H1 = reports.parse_period("2026-H1")
+H1 = periods.parse_period("2026-H1")
 POINT = {"type": "Point", "coordinates": [105.75, 10.03]}
 
 
@@ -92,7 +93,7 @@ def targets_doc(values=()):
 
 def build(period=H1, lang="vi", features=None, history=None, doc=None, today=TODAY):
     f, h = scenario()
-    return reports.build_report(period, features if features is not None else f, history if history is not None else h,
+    return content.build_report(period, features if features is not None else f, history if history is not None else h,
                                 today, lang, targets_doc=doc or targets_doc())
 
 
@@ -100,7 +101,8 @@ def test_the_report_and_oc4ids_modules_do_not_import_flask_or_heavy_libraries():
     import subprocess
     import sys
 
-    code = ("import sys, gis.reports, gis.oc4ids; "
+    code = ("import sys, gis.reports.periods, gis.reports.content, gis.reports.map_image, gis.reports.xlsx, "
+            "gis.reports.pdf, gis.oc4ids; "
             "print(sorted(m for m in ('flask', 'matplotlib', 'weasyprint', 'geopandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -110,45 +112,45 @@ def test_the_report_and_oc4ids_modules_do_not_import_flask_or_heavy_libraries():
 # -- periods ---------------------------------------------------------------------------------------------
 
 def test_periods_parse_and_are_named_in_both_languages():
-    h1, h2, year = (reports.parse_period(k) for k in ("2026-H1", "2026-H2", "2026"))
+    h1, h2, year = (periods.parse_period(k) for k in ("2026-H1", "2026-H2", "2026"))
     assert (h1.start, h1.end) == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     assert (h2.start, h2.end) == (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
     assert (year.start, year.end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert h1.label("vi") == "6 tháng đầu năm 2026" and h1.label("en") == "First half of 2026"
     assert h2.label("vi") == "6 tháng cuối năm 2026" and h2.label("en") == "Second half of 2026"
     assert year.label("vi") == "Năm 2026" and year.label("en") == "Year 2026"
-    custom = reports.parse_period("2026-01-01..2026-03-31")
+    custom = periods.parse_period("2026-01-01..2026-03-31")
     assert custom.kind == "range" and custom.label("vi") == "Từ 01/01/2026 đến 31/03/2026"
 
 
 def test_a_range_that_is_a_standard_period_becomes_that_period():
-    assert reports.range_period("2026-01-01", "2026-06-30").key == "2026-H1"
-    assert reports.range_period("2026-01-01", "2026-12-31").key == "2026"
-    assert reports.period_from_args({"period": ["2026-H2"]}).key == "2026-H2"
-    assert reports.period_from_args({"from": ["2026-02-01"], "to": ["2026-02-28"]}).key == "2026-02-01..2026-02-28"
-    assert reports.period_from_args({}) is None
+    assert periods.range_period("2026-01-01", "2026-06-30").key == "2026-H1"
+    assert periods.range_period("2026-01-01", "2026-12-31").key == "2026"
+    assert periods.period_from_args({"period": ["2026-H2"]}).key == "2026-H2"
+    assert periods.period_from_args({"from": ["2026-02-01"], "to": ["2026-02-28"]}).key == "2026-02-01..2026-02-28"
+    assert periods.period_from_args({}) is None
 
 
 @pytest.mark.parametrize("token", ["2026-H3", "26-H1", "2015", "2026-02-30..2026-03-01", "2026-03-01..2026-02-01",
                                    "x", "", "2026-H1.pdf", "../etc/passwd"])
 def test_bad_period_names_are_not_found(token):
     with pytest.raises(NotFound):
-        reports.parse_period(token)
+        periods.parse_period(token)
 
 
 @pytest.mark.parametrize("start, end", [("2026-13-01", "2026-12-31"), ("2026-05-01", "2026-04-30"),
                                         ("2015-01-01", "2015-06-30"), ("1/1/2026", "2026-06-30"), ("", "")])
 def test_bad_ranges_are_a_400_naming_the_problem(start, end):
     with pytest.raises(BadRequest):
-        reports.range_period(start, end)
+        periods.range_period(start, end)
 
 
 def test_the_index_lists_every_6_month_and_annual_period_from_2016_that_has_started():
-    years = reports.standard_periods(TODAY)
+    years = periods.standard_periods(TODAY)
     assert [y["year"] for y in years] == list(range(2026, 2015, -1))
     assert all([p.kind for p in y["periods"]] == ["year", "H2", "H1"] for y in years)
     assert sum(len(y["periods"]) for y in years) == 33
-    early = reports.standard_periods(dt.date(2026, 3, 1))
+    early = periods.standard_periods(dt.date(2026, 3, 1))
     assert [p.key for p in early[0]["periods"]] == ["2026", "2026-H1"]  # H2 has not started
 
 
@@ -156,7 +158,7 @@ def test_the_index_lists_every_6_month_and_annual_period_from_2016_that_has_star
 
 def test_each_project_is_reconstructed_at_the_period_end_from_its_history():
     features, history = scenario()
-    states, info = reports.states_at(features, history, H1.end)
+    states, info = content.states_at(features, history, H1.end)
     s = by_id(states)
     assert set(s) == {"a", "d", "e", "f", "g"}  # b created after, c archived by then
     assert s["a"]["properties"]["status"] == "implementation" and s["a"]["properties"]["progress"] == 40
@@ -164,7 +166,7 @@ def test_each_project_is_reconstructed_at_the_period_end_from_its_history():
     assert s["g"]["properties"]["progress"] == 10  # 1 July 01:00 in Vietnam is H2
     assert [r["id"] for r in info["first_recorded"]] == ["d"]
     assert features[0]["properties"]["status"] == "completion"  # the current features are not touched
-    at_2025, _ = reports.states_at(features, history, dt.date(2025, 12, 31))
+    at_2025, _ = content.states_at(features, history, dt.date(2025, 12, 31))
     old = by_id(at_2025)
     assert "c" in old and not old["c"]["properties"].get("archived") and "b" not in old
     assert old["a"]["properties"]["status"] == "preparation" and "progress" not in old["a"]["properties"]
@@ -188,7 +190,7 @@ def test_behind_schedule_is_measured_at_the_close_of_the_period():
     late = {row["id"]: row for row in build().data["summary"]["behind_schedule"]}
     assert set(late) == {"e"}  # planned for June 2026, not completed by 30 June; f is due in July
     assert late["e"]["days_late"] == 1
-    h2 = {row["id"] for row in build(reports.parse_period("2026-H2"), today=dt.date(2027, 1, 5))
+    h2 = {row["id"] for row in build(periods.parse_period("2026-H2"), today=dt.date(2027, 1, 5))
           .data["summary"]["behind_schedule"]}
     assert h2 == {"e", "f"}
 
@@ -203,9 +205,9 @@ def test_every_change_of_the_period_is_listed_oldest_first_with_old_and_new_valu
     assert (fields["status"]["old"], fields["status"]["new"]) == ("Chuẩn bị đầu tư", "Đang thi công")
     assert (fields["progress"]["old"], fields["progress"]["new"]) == ("—", "40%")
     assert [f["field"] for f in first["fields"]] == ["status", "progress"]  # schema order
-    h2 = [c["project_id"] for c in build(reports.parse_period("2026-H2")).data["changes"]]
+    h2 = [c["project_id"] for c in build(periods.parse_period("2026-H2")).data["changes"]]
     assert h2 == ["g", "b", "a", "d"]
-    year_2025 = build(reports.parse_period("2025"), today=TODAY)
+    year_2025 = build(periods.parse_period("2025"), today=TODAY)
     loads = year_2025.data["changes"]  # the plan's data loaded for 5 projects: one row, with the count
     assert [(c["action"], c["count"]) for c in loads] == [("seed", 5)]
     assert year_2025.data["change_count"] == 5 and year_2025.data["changed_projects"] == 5
@@ -213,13 +215,13 @@ def test_every_change_of_the_period_is_listed_oldest_first_with_old_and_new_valu
 
 
 def test_values_are_shown_for_people():
-    assert reports.value_text("investment_vnd", 5_460_000_000_000, "vi") == "5.460 tỷ đồng"
-    assert reports.value_text("districts", ["ninh-kieu", "cai-rang"], "en") == "Ninh Kieu, Cai Rang"
-    assert reports.value_text("planned_end", "2026-06", "vi") == "06/2026"
-    assert reports.value_text("lead_agency", "so-gtvt", "en") == "Department of Transport"
-    assert reports.value_text("geometry", POINT, "en").startswith("Point (105.75")
-    assert reports.value_text("description_vi", "x" * 500, "vi").endswith("…")
-    assert len(reports.value_text("description_vi", "x" * 500, "vi", limit=None)) == 500
+    assert content.value_text("investment_vnd", 5_460_000_000_000, "vi") == "5.460 tỷ đồng"
+    assert content.value_text("districts", ["ninh-kieu", "cai-rang"], "en") == "Ninh Kieu, Cai Rang"
+    assert content.value_text("planned_end", "2026-06", "vi") == "06/2026"
+    assert content.value_text("lead_agency", "so-gtvt", "en") == "Department of Transport"
+    assert content.value_text("geometry", POINT, "en").startswith("Point (105.75")
+    assert content.value_text("description_vi", "x" * 500, "vi").endswith("…")
+    assert len(content.value_text("description_vi", "x" * 500, "vi", limit=None)) == 500
 
 
 def test_projects_first_recorded_after_the_period_are_flagged_with_their_conflicting_dates():
@@ -235,19 +237,19 @@ def test_targets_show_only_values_reported_by_the_period_end_and_target_11_at_th
                             "value": 79, "source": "Báo cáo năm 2026"})])
     t8 = lambda rep: next(t for t in rep.data["summary"]["targets"]["targets"] if t["number"] == 8)  # noqa: E731
     assert [v["value"] for v in t8(build(doc=doc))["values"]] == [77]
-    year = build(reports.parse_period("2026"), doc=doc, today=dt.date(2027, 2, 1))
+    year = build(periods.parse_period("2026"), doc=doc, today=dt.date(2027, 2, 1))
     assert [v["value"] for v in t8(year)["values"]] == [77, 79]
     communes = [feature(f"x{i}", sector="rural.ntm", status="completion", lead_agency="so-nnptnt", ntm_year=y)
                 for i, y in enumerate((2015, 2017, 2018))]
     hist = [entry(i, f["id"], 1, "2015-01-01T00:00:00Z", "seed") for i, f in enumerate(communes)]
-    rep = reports.build_report(reports.parse_period("2018-H1"), communes, hist, TODAY, "vi", targets_doc=targets_doc())
+    rep = content.build_report(periods.parse_period("2018-H1"), communes, hist, TODAY, "vi", targets_doc=targets_doc())
     t11 = next(t for t in rep.data["summary"]["targets"]["targets"] if t["number"] == 11)
     assert t11["at_period_end"] == {"year": 2017, "count": 2, "target": 36}
 
 
 def test_a_period_that_has_not_started_has_no_report():
     with pytest.raises(NotFound):
-        build(reports.parse_period("2027"))
+        build(periods.parse_period("2027"))
 
 
 # -- map, spreadsheet, PDF ---------------------------------------------------------------------------------
@@ -264,13 +266,13 @@ LAYERS = [({"name": "city"}, [CITY]), ({"name": "districts"}, [CITY]), ({"name":
 def test_the_static_map_draws_layers_and_projects_in_the_status_colours(recwarn):
     feats = [feature("p", status="completion"), feature("l", LINE, status="implementation"),
              feature("n", sector="rural.ntm", status="maintenance")]
-    png = reports.render_map(feats, LAYERS, "vi")
+    png = map_image.render_map(feats, LAYERS, "vi")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
-    svg = reports.render_map(feats, LAYERS, "vi", fmt="svg").decode("utf-8").lower()
+    svg = map_image.render_map(feats, LAYERS, "vi", fmt="svg").decode("utf-8").lower()
     for status in ("completion", "implementation", "maintenance"):
         assert style.STATUS_COLOURS[status].lower() in svg
     assert not [w for w in recwarn if "Glyph" in str(w.message)]  # every Vietnamese letter was drawn
-    empty = reports.render_map([], [], "en")
+    empty = map_image.render_map([], [], "en")
     assert empty.startswith(b"\x89PNG")
 
 
@@ -279,8 +281,8 @@ def test_the_spreadsheet_has_one_sheet_per_table_and_never_writes_formulas():
 
     features, history = scenario()
     history.append(entry(12, "e", 2, "2026-04-01T00:00:00Z", changes={"progress": [50, 55]}, note="=HYPERLINK(\"x\")"))
-    rep = reports.build_report(H1, features, history, TODAY, "en", targets_doc=targets_doc())
-    wb = load_workbook(io.BytesIO(reports.xlsx_bytes(rep)))
+    rep = content.build_report(H1, features, history, TODAY, "en", targets_doc=targets_doc())
+    wb = load_workbook(io.BytesIO(xlsx.xlsx_bytes(rep)))
     assert wb.sheetnames == ["By sector", "By agency", "Changes", "Behind schedule", "Targets", "About"]
     sector = list(wb["By sector"].values)
     assert sector[0][0] == "Sector" and sector[-1][0] == "Total" and sector[-1][-1] == 5
@@ -303,13 +305,13 @@ def test_pdf_rendering_embeds_a_font_with_every_vietnamese_letter_and_reports_mi
     letters = ("aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ")
     text = letters + letters.upper()
     assert len(set(text)) == 146  # every letter of Vietnamese with a diacritic or not: 73 lower-case, 73 capitals
-    html = (f"<html><head><style>{reports.font_face_css()} body {{ font-family: '{reports.FONT_FAMILY}' }}"
+    html = (f"<html><head><style>{pdf.font_face_css()} body {{ font-family: '{pdf.FONT_FAMILY}' }}"
             f"</style></head><body><p>{text}</p><p><b>{text}</b></p><p><i>{text}</i></p></body></html>")
-    result = reports.pdf_bytes(html)
+    result = pdf.pdf_bytes(html)
     assert result.missing_glyphs == []
     extracted = _pdf_text(result.pdf)
     assert "ằắẳẵặ" in extracted and "ỪỨỬỮỰ" in extracted
-    broken = reports.pdf_bytes(html.replace("</body>", "<p>\U0010fffd</p></body>"))
+    broken = pdf.pdf_bytes(html.replace("</body>", "<p>\U0010fffd</p></body>"))
     assert broken.missing_glyphs and ".notdef" in broken.missing_glyphs[0]
 
 
@@ -318,7 +320,7 @@ def test_pdf_rendering_loads_nothing_but_data_uris_and_the_font_files(tmp_path):
     secret.write_text("body { color: red }")
     html = (f'<html><head><link rel="stylesheet" href="file://{secret}"><link rel="stylesheet" '
             f'href="http://127.0.0.1:9/x.css"></head><body><img src="file:///etc/hostname"><p>x</p></body></html>')
-    result = reports.pdf_bytes(html)
+    result = pdf.pdf_bytes(html)
     assert result.pdf.startswith(b"%PDF")
     refused = [w for w in result.warnings if "may not load" in w]
     assert len(refused) == 3, result.warnings

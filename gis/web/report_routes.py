@@ -1,5 +1,5 @@
 """Period reports (/reports, HTML, PDF, XLSX) and the OC4IDS export: gather from the store, call
-gis.reports / gis.oc4ids, respond.
+gis.reports (periods, content, map_image, xlsx, pdf) / gis.oc4ids, respond.
 
 Reports of periods that have ended are public (the Department of Planning and Investment
 publishes them); the period in progress is for signed-in planners only, and so is the
@@ -12,8 +12,9 @@ import logging
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from gis import api, dashboard, oc4ids, reports
+from gis import api, dashboard, oc4ids
 from gis.errors import NotFound
+from gis.reports import content, map_image, pdf, periods, xlsx
 from gis.store.base import ProjectQuery
 from gis.web import args, get_store, respond
 from gis.web.auth import current_account, login_required
@@ -28,18 +29,18 @@ FORMATS = {"pdf", "xlsx"}
 
 @bp.get("/reports")
 def index():
-    period = reports.period_from_args(args())
+    period = periods.period_from_args(args())
     if period is not None:  # the index's form (or an old link): go to the period's own address
         return redirect(url_for("reports.report", name=period.key, lang=request.args.get("lang")))
     today = dashboard.today_in_vietnam()
-    return render_template("reports/index.html", years=reports.standard_periods(today), today=today,
-                           first_year=reports.FIRST_YEAR)
+    return render_template("reports/index.html", years=periods.standard_periods(today), today=today,
+                           first_year=periods.FIRST_YEAR)
 
 
 @bp.get("/reports/<name>")
 def report(name):
     token, _dot, ext = name.rpartition(".") if name.endswith(tuple("." + f for f in FORMATS)) else (name, "", "")
-    period = reports.parse_period(token)
+    period = periods.parse_period(token)
     if period.key != token:  # e.g. 2026-01-01..2026-06-30 is 2026-H1
         return redirect(url_for("reports.report", name=period.key + ("." + ext if ext else ""),
                                 lang=request.args.get("lang")))
@@ -58,7 +59,7 @@ def _gather(period, today):
     lang = current_lang()
     from gis.web.dashboard import recorded_targets
 
-    return reports.build_report(period, features, entries, today, lang, gettext, targets_doc=recorded_targets(store))
+    return content.build_report(period, features, entries, today, lang, gettext, targets_doc=recorded_targets(store))
 
 
 def _layers():
@@ -70,14 +71,14 @@ def _layers():
 def _render(period, ext, today):
     rep = _gather(period, today)
     if ext == "xlsx":
-        return Response(reports.xlsx_bytes(rep, gettext), content_type=XLSX,
+        return Response(xlsx.xlsx_bytes(rep, gettext), content_type=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{period.filename}.xlsx"'})
-    png = reports.render_map(rep.features, _layers(), rep.data["lang"], gettext)
-    context = {"r": rep.data, "period": period, "map_src": reports.data_uri(png)}
+    png = map_image.render_map(rep.features, _layers(), rep.data["lang"], gettext)
+    context = {"r": rep.data, "period": period, "map_src": map_image.data_uri(png)}
     if ext == "pdf":
-        html = render_template("reports/pdf.html", font_css=reports.font_face_css(),
-                               font_family=reports.FONT_FAMILY, for_pdf=True, **context)
-        result = reports.pdf_bytes(html)
+        html = render_template("reports/pdf.html", font_css=pdf.font_face_css(),
+                               font_family=pdf.FONT_FAMILY, for_pdf=True, **context)
+        result = pdf.pdf_bytes(html)
         for message in result.missing_glyphs:
             log.warning("report %s: %s", period.key, message)
         return Response(result.pdf, content_type="application/pdf",
