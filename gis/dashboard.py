@@ -80,7 +80,8 @@ def _ordered_codes(codelist_name: str, seen) -> list[str]:
     return known + sorted({c for c in seen if c not in known}, key=str)
 
 
-def _name(props: dict, lang: str) -> str:
+def project_name(props: dict, lang: str) -> str:
+    """The project's name in ``lang``, else in the other language, else its id."""
     first, second = ("name_vi", "name_en") if lang == "vi" else ("name_en", "name_vi")
     return props.get(first) or props.get(second) or str(props.get("id") or "")
 
@@ -138,7 +139,7 @@ def behind_schedule(features, today: dt.date, lang: str = "vi") -> list[dict]:
         late = lateness(p.get("planned_end"), today)
         if late is None:
             continue
-        out.append({"id": str(f.get("id") or p.get("id")), "name": _name(p, lang),
+        out.append({"id": str(f.get("id") or p.get("id")), "name": project_name(p, lang),
                     "status": p.get("status"), "status_title": schema.code_title("status", p.get("status"), lang),
                     "colour": style.status_colour(p.get("status")),
                     "ink": style.STATUS_INK.get(p.get("status"), "#ffffff"),
@@ -154,7 +155,7 @@ def behind_schedule(features, today: dt.date, lang: str = "vi") -> list[dict]:
 def recent_updates(history_entries, features, lang: str = "vi", limit: int = RECENT_LIMIT) -> list[dict]:
     """The latest change of each of the ``limit`` most recently changed projects
     (history is newest first)."""
-    names = {str(f.get("id")): _name(f.get("properties") or {}, lang) for f in features}
+    names = {str(f.get("id")): project_name(f.get("properties") or {}, lang) for f in features}
     field_titles = {fl.name: fl.title(lang) for fl in schema.fields()}
     field_titles["geometry"] = "geometry"
     out, seen = [], set()

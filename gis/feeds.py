@@ -8,7 +8,7 @@ appear: drafts and archived projects are left out, and so are their rows.
 from __future__ import annotations
 
 from gis import schema
-from gis.dashboard import _name
+from gis.dashboard import project_name
 from gis.history import atom_feed
 
 LIMIT = 100
@@ -40,7 +40,7 @@ def status_changes(entries, features, *, kind: str | None = None, code: str | No
         if feature is None or "status" not in (e.changes or {}):
             continue
         old, new = e.changes["status"]
-        rows.append({"entry": e, "project_id": e.project_id, "name": _name(feature["properties"], lang),
+        rows.append({"entry": e, "project_id": e.project_id, "name": project_name(feature["properties"], lang),
                      "old": old, "new": new,
                      "old_title": schema.code_title("status", old, lang) if old else None,
                      "new_title": schema.code_title("status", new, lang)})
@@ -54,7 +54,7 @@ def feed_title(kind: str | None, code: str | None, features, lang: str, _) -> st
         return _("Cần Thơ key projects: status changes")
     if kind == "project":
         feature = next(f for f in features if f["id"] == code)
-        what = _name(feature["properties"], lang)
+        what = project_name(feature["properties"], lang)
     elif kind == "agency":
         if code not in schema.codes("lead_agency"):
             raise KeyError(code)

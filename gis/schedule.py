@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gis import schema, style
-from gis.dashboard import CLOSED_STATUSES, _name, lateness, whole_months_between
+from gis.dashboard import CLOSED_STATUSES, lateness, project_name, whole_months_between
 from gis.formatting import fmt_date
 from gis.history import local_date
 from gis.milestones import DONE, last_day
@@ -114,7 +114,7 @@ def _row(feature: dict, facts: dict, lang: str) -> dict:
     p = feature.get("properties") or {}
     status, agency = p.get("status"), p.get("lead_agency")
     progress = p.get("progress")
-    return {"id": facts["id"], "name": _name(p, lang), "status": status,
+    return {"id": facts["id"], "name": project_name(p, lang), "status": status,
             "status_title": schema.code_title("status", status, lang), "colour": style.status_colour(status),
             "ink": style.STATUS_INK.get(status, "#ffffff"), "lead_agency": agency,
             "lead_agency_title": schema.code_title("lead_agency", agency, lang) if agency else "?",
@@ -154,7 +154,7 @@ def stale_records(features, index: dict, stale_after_days: int, lang: str = "vi"
         p = f.get("properties") or {}
         agency = p.get("lead_agency") or ""
         groups.setdefault(agency, []).append({
-            "id": facts["id"], "name": _name(p, lang), "last_confirmed": facts["last_confirmed"],
+            "id": facts["id"], "name": project_name(p, lang), "last_confirmed": facts["last_confirmed"],
             "last_confirmed_text": fmt_date(facts["last_confirmed"], lang),
             "days_since_confirmed": facts["days_since_confirmed"]})
     rows = []

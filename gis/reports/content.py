@@ -66,7 +66,7 @@ def _date_conflicts(features, first_recorded_ids: set, end: dt.date, lang: str) 
         elif status in ("implementation", "completion", "maintenance") and started and started > end:
             field = "actual_start"
         if field:
-            out.append({"id": str(f.get("id")), "name": dashboard._name(p, lang), "status": status,
+            out.append({"id": str(f.get("id")), "name": dashboard.project_name(p, lang), "status": status,
                         "status_title": schema.code_title("status", status, lang), "field": field,
                         "field_title": _field_titles(lang).get(field, field), "value": p.get(field),
                         "value_text": fmt_date(p.get(field), lang)})
@@ -237,7 +237,7 @@ def build_report(period: Period, features, entries, today: dt.date, lang: str = 
     # Behind schedule "at the close of the period": a planned end on or before its last day has passed.
     close = as_of + dt.timedelta(days=1) if ended else today
     doc = targets_doc_until(targets_doc if targets_doc is not None else targets_mod.load_targets(), as_of)
-    names = {str(f.get("id")): dashboard._name(f.get("properties") or {}, lang) for f in features}
+    names = {str(f.get("id")): dashboard.project_name(f.get("properties") or {}, lang) for f in features}
     changes = collapse_loads(period_changes(entries, period, names, lang, _))
     changes_full = period_changes(entries, period, names, lang, _, limit=None)
     summary = dashboard.summarise(at_end, [], close, lang, gettext, targets_doc=doc)
