@@ -12,12 +12,17 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))
 NO_VERSION = ("milestone", "confirm")  # history rows that describe or check a version without making one
 
 
-def local_date(changed_at: str) -> dt.date:
-    """The date in Vietnam (UTC+7) of a history timestamp (ISO 8601, UTC)."""
+def local_moment(changed_at: str) -> dt.datetime:
+    """A history timestamp (ISO 8601, UTC) as Vietnam time (UTC+7)."""
     moment = dt.datetime.fromisoformat(str(changed_at).replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(VIETNAM).date()
+    return moment.astimezone(VIETNAM)
+
+
+def local_date(changed_at: str) -> dt.date:
+    """The date in Vietnam of a history timestamp."""
+    return local_moment(changed_at).date()
 
 
 def state_at_version(current: dict, entries, version: int) -> dict:

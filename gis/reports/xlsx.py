@@ -4,26 +4,14 @@ never a formula. No Flask.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 
-from gis import dashboard
+from gis import history
 from gis.formatting import fmt_number
 from gis.reports.content import Report
 
-VIETNAM = dashboard.VIETNAM
-
-
 def _identity(text, **kwargs):
     return text % kwargs if kwargs else text
-
-
-def _local_moment(changed_at: str) -> dt.datetime:
-    """A history timestamp as Vietnam time without a zone (spreadsheets have no time zones)."""
-    moment = dt.datetime.fromisoformat(str(changed_at).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(VIETNAM).replace(tzinfo=None)
 
 
 def xlsx_bytes(report: Report, gettext=None) -> bytes:
@@ -56,7 +44,9 @@ def xlsx_bytes(report: Report, gettext=None) -> bytes:
             _("New value"), _("Note")]
     rows = []
     for c in report.changes_full:
-        base = {cols[0]: _local_moment(c["changed_at"]), cols[1]: c["project_id"], cols[2]: c["name"], cols[3]: c["user"],
+        # Vietnam time without a zone: spreadsheets have no time zones
+        when = history.local_moment(c["changed_at"]).replace(tzinfo=None)
+        base = {cols[0]: when, cols[1]: c["project_id"], cols[2]: c["name"], cols[3]: c["user"],
                 cols[4]: c["action_title"], cols[8]: c["note"]}
         if not c["fields"]:
             rows.append(base)
