@@ -101,3 +101,10 @@ class PreconditionRequired(GisError):
 class TooManyRequests(GisError):
     http_status = 429
     code = "too_many_requests"
+
+
+def reason_of(exc: Exception) -> str:
+    """A library's exception as the reason in one of our messages: its text (or its class
+    name), cut to 300 characters."""
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) < 300 else text[:300] + "…"

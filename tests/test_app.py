@@ -144,8 +144,8 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_the_core_does_not_import_flask():
-    code = ("import sys, gis.api, gis.schema, gis.geo, gis.store, gis.store.seed, gis.validate; "
-            "print('flask' in sys.modules)")
+    code = ("import sys, gis.api, gis.schema, gis.geo, gis.store, gis.store.seed, gis.validate, "
+            "gis.importing.readers, gis.importing.preview; print('flask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -14,7 +14,7 @@
      either wholly there or wholly absent;
    * SQLite's ``PRAGMA integrity_check`` answers ``ok``.
 
-2. An import (a large valid GeoJSON through ``importer.commit`` -> ``store.import_projects``)
+2. An import (a large valid GeoJSON through ``gis.importing.preview.commit`` -> ``store.import_projects``)
    runs in a child process that is SIGKILLed in the middle of the transaction: afterwards
    either every row of that import exists (each with its history row) or none does, and the
    store takes the next import.
@@ -207,7 +207,8 @@ def test_sigkilled_server_keeps_every_acknowledged_update(store_url, tmp_path, s
 
 IMPORTER = r"""
 import json, sys, time
-from gis import importer
+from gis.importing.preview import commit
+from gis.importing.readers import read_upload
 from gis.store import open_store
 
 sys.path.insert(0, "tests")
@@ -230,8 +231,8 @@ while True:
     features = [project_feature(f"imp-{k}-{i}", lon=105.5 + (i % 100) / 500, lat=9.9 + (i // 100) / 500)
                 for i in range(size)]
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
-    layer = importer.read_upload(f"batch-{k}.geojson", data)
-    importer.commit(layer, None, "add", store, user="import-crash", note=f"batch {k}")
+    layer = read_upload(f"batch-{k}.geojson", data)
+    commit(layer, None, "add", store, user="import-crash", note=f"batch {k}")
     batch[0] += 1
 """
 

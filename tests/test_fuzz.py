@@ -7,7 +7,7 @@
   and answers BadRequest for everything else;
 * ``api.parse_project_query`` and ``explore.parse_selection`` either parse or raise
   BadRequest, never anything else, for any query string;
-* ``importer.read_upload`` on random bytes under every supported name, on random GeoJSON
+* ``read_upload`` on random bytes under every supported name, on random GeoJSON
   (random geometries, coordinates, huge and odd Unicode) and on random CSV raises nothing
   but GisError subclasses; whatever it reads, ``preview`` and ``commit`` against a real store
   raise nothing but GisError either.
@@ -24,9 +24,13 @@ import pytest
 from hypothesis import given, strategies as st
 
 from fuzz_profiles import DEFAULT_EXAMPLES, SIZES, profile, project_feature, record
-from gis import api, explore, importer, schema
+from gis import api, explore, schema
 from gis.errors import BadRequest, GisError
 from gis.geo import REGION_BBOX, parse_bbox
+from gis.importing.layer import ImportedLayer
+from gis.importing.mapping import TARGETS
+from gis.importing.preview import MODES, commit, preview, summarise
+from gis.importing.readers import read_upload
 from gis.schema import Problem
 
 # -- strategies --------------------------------------------------------------------------------
@@ -293,7 +297,7 @@ OPTIONS = st.fixed_dictionaries({}, optional={
 def _read(filename, data, **options):
     """read_upload, asserting it raises nothing but GisError; the layer or None."""
     try:
-        return importer.read_upload(filename, data, **options)
+        return read_upload(filename, data, **options)
     except GisError as exc:
         assert 400 <= exc.http_status < 500 and isinstance(exc.message, str)
         return None
@@ -301,7 +305,7 @@ def _read(filename, data, **options):
 
 def test_an_encoding_name_with_nul_is_a_bad_request():
     with pytest.raises(BadRequest):
-        importer.read_upload("a.csv", b"lon,lat\n105.7,10.0\n", encoding="utf\x008")
+        read_upload("a.csv", b"lon,lat\n105.7,10.0\n", encoding="utf\x008")
 
 
 @st.composite
@@ -359,16 +363,16 @@ def fuzz_store(tmp_path_factory):
 
 
 def _preview_and_commit(layer, store, mode):
-    for mapping in (None, {"fields": {f: f for f in layer.fields if f in importer.TARGETS}}):
+    for mapping in (None, {"fields": {f: f for f in layer.fields if f in TARGETS}}):
         try:
-            rows = importer.preview(layer, mapping, mode, store)
+            rows = preview(layer, mapping, mode, store)
         except GisError:
             continue
-        importer.summarise(rows)
+        summarise(rows)
         for r in rows:
             r.to_dict()
         try:
-            importer.commit(layer, mapping, mode, store, user="fuzz", note="fuzz")
+            commit(layer, mapping, mode, store, user="fuzz", note="fuzz")
         except GisError:
             pass
 
@@ -390,7 +394,7 @@ def test_the_importers_raise_only_gis_errors(size, fuzz_store):
 
     @profile(size, **examples)
     @given(geojson_documents(), st.sampled_from(["a.geojson", "a.json", "x"]), OPTIONS,
-           st.sampled_from(importer.MODES))
+           st.sampled_from(MODES))
     def random_geojson(doc, filename, options, mode):
         count["geojson"] += 1
         data = json.dumps(doc, ensure_ascii=False, allow_nan=True).encode("utf-8", "surrogatepass")
@@ -398,10 +402,10 @@ def test_the_importers_raise_only_gis_errors(size, fuzz_store):
         if layer is not None:
             count["read"] += 1
             json.dumps(layer.to_dict(), allow_nan=True)
-            _preview_and_commit(importer.ImportedLayer.from_dict(layer.to_dict()), fuzz_store, mode)
+            _preview_and_commit(ImportedLayer.from_dict(layer.to_dict()), fuzz_store, mode)
 
     @profile(size, **examples)
-    @given(csv_documents(), OPTIONS, st.sampled_from(importer.MODES))
+    @given(csv_documents(), OPTIONS, st.sampled_from(MODES))
     def random_csv(data, options, mode):
         count["csv"] += 1
         layer = _read("table.csv", data, **options)

@@ -1,4 +1,4 @@
-"""Import core (gis/importer.py) and the bulk store write (Store.import_projects).
+"""Import core (gis/importing/) and the bulk store write (Store.import_projects).
 
 Files are made in the test (with the GIS libraries) or by the app's own export, written to
 tmp_path where a library needs a file, and read back through ``read_upload``. Anything
@@ -17,9 +17,14 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import Point, shape
 
-from gis import export, importer
+from gis import export
 from gis.errors import BadRequest, Conflict, Invalid, NotFound, TooLarge
-from gis.importer import commit, preview, read_upload
+from gis.importing import safety
+from gis.importing.crs import CAN_THO_TM3_EPSG, CAN_THO_TM3_PROJ, normalise_crs
+from gis.importing.layer import ImportedLayer
+from gis.importing.mapping import suggest_mapping
+from gis.importing.preview import commit, preview, summarise
+from gis.importing.readers import read_upload
 from gis.store import ProjectQuery
 
 from test_export import FIXTURES, assert_same_geometry, fill, project  # tests/ is on sys.path
@@ -111,7 +116,7 @@ def test_kmz_and_zipped_geojson_are_read(store):
 # -- VN-2000 ------------------------------------------------------------------------------------------
 
 # Decision 05/2007/QĐ-BTNMT as a PROJ +towgs84 (position vector: the rotations change sign
-# against the decision's coordinate-frame values). Independent of gis/importer.py on purpose.
+# against the decision's coordinate-frame values). Independent of gis/importing/crs.py on purpose.
 TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
 CAN_THO_TM3 = f"+proj=tmerc +lat_0=0 +lon_0=105 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +towgs84={TOWGS84} +units=m"
 UTM48 = f"+proj=utm +zone=48 +ellps=WGS84 +towgs84={TOWGS84} +units=m"
@@ -177,9 +182,9 @@ def test_a_prj_with_its_own_towgs84_is_used_as_written(tmp_path):
 
 def test_the_documented_proj_string_is_the_epsg_transformation():
     """CAN_THO_TM3_PROJ (+towgs84) and EPSG:5897 bound to EPSG:6960 agree to a millimetre."""
-    bound, _ = importer.normalise_crs(CRS.from_epsg(importer.CAN_THO_TM3_EPSG))
+    bound, _ = normalise_crs(CRS.from_epsg(CAN_THO_TM3_EPSG))
     a = Transformer.from_crs("EPSG:4326", bound, always_xy=True).transform(*VAM_CONG)
-    proj = CRS.from_proj4(importer.CAN_THO_TM3_PROJ)
+    proj = CRS.from_proj4(CAN_THO_TM3_PROJ)
     b = Transformer.from_crs("EPSG:4326", proj, always_xy=True).transform(*VAM_CONG)
     assert abs(a[0] - b[0]) < 0.001 and abs(a[1] - b[1]) < 0.001
     params = {p["name"]: p["value"] for p in CRS.from_epsg(5897).to_json_dict()["conversion"]["parameters"]}
@@ -319,9 +324,9 @@ def bad_uploads(tmp_path):
         ("nogeom.csv", b"id,wkt\na,POINT (1 2)\n", {"wkt_column": "geometrie"}, BadRequest, "no column"),
         ("bad-crs.geojson", geojson_bytes([FIXTURES[0]]), {"source_crs": "EPSG:999999"}, BadRequest,
          "unknown coordinate reference system"),
-        ("big.geojson", b" " * (importer.MAX_UPLOAD_BYTES + 1), {}, TooLarge, "limit is 20 MB"),
+        ("big.geojson", b" " * (safety.MAX_UPLOAD_BYTES + 1), {}, TooLarge, "limit is 20 MB"),
         ("bomb.zip", zip_bomb(), {}, TooLarge, "zip bomb"),
-        ("many.zip", zip_of({f"f{i}.txt": b"x" for i in range(importer.MAX_ZIP_ENTRIES + 1)}), {}, TooLarge,
+        ("many.zip", zip_of({f"f{i}.txt": b"x" for i in range(safety.MAX_ZIP_ENTRIES + 1)}), {}, TooLarge,
          "holds 51 files"),
         ("escape.zip", zip_of({"../evil.shp": shp["ok.shp"], "ok.dbf": shp["ok.dbf"]}), {}, BadRequest,
          "path traversal"),
@@ -362,14 +367,14 @@ def test_bad_uploads_change_nothing_in_the_store(store, tmp_path):
 def test_limits_on_features_and_unzipped_size(tmp_path, monkeypatch):
     three = geojson_bytes([project(f"p-{i}", "Cầu", {"type": "Point", "coordinates": [105.7, 10.0]})
                            for i in range(3)])
-    monkeypatch.setattr(importer, "MAX_FEATURES", 2)
+    monkeypatch.setattr(safety, "MAX_FEATURES", 2)
     with pytest.raises(TooLarge, match="3 features; the limit is 2"):
         read_upload("three.geojson", three)
     with pytest.raises(TooLarge, match="limit is 2"):
         read_upload("three.csv", b"id,lon,lat\na,105.7,10\nb,105.7,10\nc,105.7,10\n")
     data = zip_of({"shp.zip": b"x"})
     data = zip_of(small_shapefile_zip(tmp_path))
-    monkeypatch.setattr(importer, "MAX_UNZIPPED_BYTES", 100)
+    monkeypatch.setattr(safety, "MAX_UNZIPPED_BYTES", 100)
     with pytest.raises(TooLarge, match="expands to"):
         read_upload("ok.zip", data)
 
@@ -396,7 +401,7 @@ def test_preview_names_the_bad_field_and_commit_writes_only_valid_rows(store):
     assert [p.field for p in by_id["outside"].problems] == ["geometry"]
     assert by_id["outside"].in_region is False and by_id["cau-tran-hoang-na"].in_region is True
     assert (by_id["cau-tran-hoang-na"].lon, by_id["cau-tran-hoang-na"].lat) == (105.7469, 10.0341)
-    assert importer.summarise(rows) == {"add": 1, "update": 0, "unchanged": 0, "skip": 0, "invalid": 3}
+    assert summarise(rows) == {"add": 1, "update": 0, "unchanged": 0, "skip": 0, "invalid": 3}
     assert json.dumps([r.to_dict() for r in rows], ensure_ascii=False)  # serialisable for the web layer
 
     result = commit(layer, None, "add", store, user="alice", note="from the survey")
@@ -468,7 +473,7 @@ def test_mapping_defaults_and_titles(store):
             "cau-moi;Cầu Mới;Đang thi công;105,7469;10,0341;x\n"
             "cau-moi-2;Cầu Mới 2;CANCELLED;105,75;10,04;y\n").encode("utf-8")
     layer = read_upload("cau.csv", data)
-    suggested = importer.suggest_mapping(layer)
+    suggested = suggest_mapping(layer)
     assert suggested.fields == {"ma": None, "ten du an": None, "Tình trạng": "status", "ghi chu": None}
     mapping = {"fields": {"ma": "id", "ten du an": "name_vi", "Tình trạng": "status"},
                "defaults": {"name_en": "New bridge", "sector": "transport.road", "lead_agency": "so-gtvt",
@@ -522,7 +527,7 @@ def test_a_google_earth_kml_maps_its_placemark_names(store):
 
 def test_a_layer_survives_json_between_preview_and_commit(store):
     layer = read_upload("x.csv", b"id,progress,wkt\na,x,POINT (1\n")
-    again = importer.ImportedLayer.from_dict(json.loads(json.dumps(layer.to_dict())))
+    again = ImportedLayer.from_dict(json.loads(json.dumps(layer.to_dict())))
     assert again == layer and again.row_problems[1][0][0] == "geometry"
     assert [r.to_dict() for r in preview(again, None, "add", store)] == \
         [r.to_dict() for r in preview(layer, None, "add", store)]

@@ -12,8 +12,13 @@ import time
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from gis import accounts, importer, schema
+from gis import accounts, schema
 from gis.errors import BadRequest, GisError
+from gis.importing import safety
+from gis.importing.layer import ImportedLayer
+from gis.importing.mapping import TARGETS, suggest_mapping
+from gis.importing.preview import MODES, commit, preview
+from gis.importing.readers import read_upload
 from gis.schema import Problem
 from gis.web import get_store
 from gis.web.auth import current_account, forbid_unless, login_required
@@ -49,7 +54,7 @@ def _load(token, user):
         abort(404)
     if saved["user_id"] != user.id:
         abort(404)
-    return importer.ImportedLayer.from_dict(saved["layer"])
+    return ImportedLayer.from_dict(saved["layer"])
 
 
 def _allowed(user, store, row) -> str | None:
@@ -68,7 +73,7 @@ def _allowed(user, store, row) -> str | None:
 
 
 def _rows(user, store, layer, mapping, mode):
-    rows = importer.preview(layer, mapping, mode, store)
+    rows = preview(layer, mapping, mode, store)
     for r in rows:
         why = _allowed(user, store, r) if r.valid else None
         if why:
@@ -87,8 +92,8 @@ def upload():
         try:
             if file is None or not file.filename:
                 raise BadRequest(_("Choose a file to import."))
-            layer = importer.read_upload(
-                file.filename, file.read(importer.MAX_UPLOAD_BYTES + 1),
+            layer = read_upload(
+                file.filename, file.read(safety.MAX_UPLOAD_BYTES + 1),
                 encoding=request.form.get("encoding") or None, source_crs=request.form.get("crs") or None,
                 lon_column=request.form.get("lon_column") or None, lat_column=request.form.get("lat_column") or None,
                 wkt_column=request.form.get("wkt_column") or None)
@@ -99,14 +104,14 @@ def upload():
         token = secrets.token_hex(16)
         with open(_path(token), "w", encoding="utf-8") as f:
             json.dump({"user_id": user.id, "layer": layer.to_dict()}, f, ensure_ascii=False)
-        mode = request.form.get("mode") if request.form.get("mode") in importer.MODES else "add"
+        mode = request.form.get("mode") if request.form.get("mode") in MODES else "add"
         return redirect(url_for("imports.review", token=token, mode=mode))
     return render_template("imports/upload.html", error=error, crs_choices=CRS_CHOICES, encodings=ENCODINGS,
                            limits=_limits())
 
 
 def _limits():
-    return {"mb": importer.MAX_UPLOAD_BYTES // (1024 * 1024), "features": importer.MAX_FEATURES}
+    return {"mb": safety.MAX_UPLOAD_BYTES // (1024 * 1024), "features": safety.MAX_FEATURES}
 
 
 @bp.route("/planner/import/<token>", methods=["GET", "POST"])
@@ -116,11 +121,11 @@ def review(token):
     forbid_unless(user.role in ("admin", "editor"))
     layer = _load(token, user)
     source = request.form if request.method == "POST" else request.args
-    mode = source.get("mode") if source.get("mode") in importer.MODES else "add"
+    mode = source.get("mode") if source.get("mode") in MODES else "add"
     if request.method == "POST":
         mapping = {"fields": {f: request.form.get(f"map-{i}") or None for i, f in enumerate(layer.fields)}}
     else:
-        mapping = importer.suggest_mapping(layer).to_dict()
+        mapping = suggest_mapping(layer).to_dict()
     error, status = None, 200
     try:
         rows = _rows(user, store, layer, mapping, mode)
@@ -131,15 +136,15 @@ def review(token):
         kept = dataclasses.replace(layer, features=[f for i, f in enumerate(layer.features, 1) if i in allowed],
                                    row_problems={})
         try:
-            summary = importer.commit(kept, mapping, mode, store, user=user.email,
-                                      note=(request.form.get("note") or "").strip()[:2000],
-                                      seen_versions={r.id: r.expected_version for r in rows
-                                                     if r.action == "update" and r.valid})
+            summary = commit(kept, mapping, mode, store, user=user.email,
+                             note=(request.form.get("note") or "").strip()[:2000],
+                             seen_versions={r.id: r.expected_version for r in rows
+                                            if r.action == "update" and r.valid})
         except GisError as exc:
             error, status = exc.message, exc.http_status
         else:
             os.remove(_path(token))
             return render_template("imports/done.html", summary=summary, layer=layer)
     return render_template("imports/review.html", layer=layer, rows=rows, mapping=mapping, mode=mode,
-                           targets=[""] + list(importer.TARGETS), error=error, token=token,
+                           targets=[""] + list(TARGETS), error=error, token=token,
                            fields={f.name: f for f in schema.fields()}), status
