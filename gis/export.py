@@ -222,46 +222,11 @@ def batched(features, size: int | None = None):
         yield batch
 
 
-def features_from_json_pieces(pieces):
-    """The features of FeatureCollection JSON text that arrives in pieces (cut anywhere),
-    one at a time: what ``store.feature_collection_chunks`` yields, parsed as it comes."""
-    decode = json.JSONDecoder().raw_decode
-    buf, pos, started = "", 0, False
-    for piece in pieces:
-        buf = buf[pos:] + piece
-        pos = 0
-        if not started:
-            key = buf.find('"features"')
-            start = buf.find("[", key) if key >= 0 else -1
-            if start < 0:
-                continue
-            pos, started = start + 1, True
-        while True:
-            while pos < len(buf) and buf[pos] in " \t\r\n,":
-                pos += 1
-            if pos >= len(buf) or buf[pos] == "]":
-                break
-            try:
-                feature, pos = decode(buf, pos)
-            except json.JSONDecodeError:  # a feature cut in two: wait for the next piece
-                break
-            yield feature
-    if not started or not buf[pos:].lstrip(" \t\r\n,").startswith("]"):
-        raise ValueError("the store's feature collection text ended early")
-
-
 def iter_store_features(store, query):
-    """``store.list_projects(query)`` one feature at a time: through the store's streamed
-    text when it has one (SQL stores), else the list."""
-    chunks = getattr(store, "feature_collection_chunks", None)
-    if chunks is None:
-        yield from store.list_projects(query)
-        return
-    pieces = chunks(query)
-    try:
-        yield from features_from_json_pieces(pieces)
-    finally:
-        pieces.close()  # ends the read transaction even when the writer stops early
+    """``store.list_projects(query)`` one feature at a time: streamed from the store when it
+    can (SQL stores), else the list."""
+    stream = getattr(store, "iter_projects", None)
+    yield from stream(query) if stream is not None else store.list_projects(query)
 
 
 def selected_features(store, args, *, stale_after_days: int | None = None):
@@ -286,7 +251,7 @@ def _filtered(store, sel, query, stale_after_days: int):
         yield from explore.keep_selected(features, sel, store, on=today_in_vietnam(),
                                          stale_after_days=stale_after_days)
     finally:
-        features.close()
+        features.close()  # ends the store's read transaction even when the writer stops early
 
 
 class _Counted:

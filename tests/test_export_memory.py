@@ -2,7 +2,7 @@
 
 The streamed files must be what the all-in-memory export gave: the same bytes for GeoJSON
 and CSV, the same features and cells for the other formats, however the features are cut
-into batches (``export.BATCH_SIZE``) and however the store cuts its text (``CHUNK_ROWS``).
+into batches (``export.BATCH_SIZE``) and however the store reads its rows (``CHUNK_ROWS``).
 """
 import csv
 import io
@@ -72,7 +72,7 @@ def read_back(fmt, data, tmp_path):
 def test_many_small_batches_give_the_same_file(seeded, tmp_path, monkeypatch, fmt):
     whole = body(seeded, fmt, status="implementation,preparation,maintenance")
     monkeypatch.setattr(export, "BATCH_SIZE", 3)
-    monkeypatch.setattr(seeded, "CHUNK_ROWS", 4, raising=False)  # the store's text cut elsewhere
+    monkeypatch.setattr(seeded, "CHUNK_ROWS", 4, raising=False)  # the store's reads cut elsewhere
     result = export.export_projects(seeded, {"format": [fmt], "status": ["implementation,preparation,maintenance"]})
     count = int(result.headers["X-Feature-Count"])
     assert count > 2 * 3  # more than two batches
@@ -93,16 +93,20 @@ def test_filters_in_python_apply_per_batch(seeded, monkeypatch):
     assert [r["id"] for r in rows] == [f["id"] for f in whole]
 
 
-@pytest.mark.parametrize("cut", [1, 7, 100, 10**9])
-def test_feature_collection_text_cut_anywhere(cut):
-    features = [{"type": "Feature", "id": f"p{i}", "geometry": {"type": "Point", "coordinates": [105.7, 10.0 + i / 10]},
-                 "properties": {"name_vi": "Cầu {x} ]}, \"q\"", "sources": ["a", "b"]}} for i in range(5)]
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)
-    pieces = (text[i:i + cut] for i in range(0, len(text), cut))
-    assert list(export.features_from_json_pieces(pieces)) == features
-    assert list(export.features_from_json_pieces(['{"type":"FeatureCollection","features":[', "]}"])) == []
-    with pytest.raises(ValueError):
-        list(export.features_from_json_pieces([text[:len(text) // 2]]))
+@pytest.mark.parametrize("rows", [1, 7, 10**6])
+def test_the_store_streams_what_it_lists(seeded, monkeypatch, rows):
+    from gis.store import ProjectQuery
+
+    monkeypatch.setattr(seeded, "CHUNK_ROWS", rows, raising=False)
+    for query in (ProjectQuery(), ProjectQuery(status=("implementation",)), ProjectQuery(include_archived=True),
+                  ProjectQuery(bbox=(105.6, 9.9, 105.9, 10.2))):
+        assert list(seeded.iter_projects(query)) == seeded.list_projects(query)
+    pool = seeded.engine.pool
+    stream = seeded.iter_projects(ProjectQuery())
+    next(stream)
+    assert pool.checkedout() == 1  # a real stream: the read stays open between features
+    stream.close()
+    assert pool.checkedout() == 0  # stopping early ends the read and gives the connection back
 
 
 def test_route_streams_the_file_from_disk_and_removes_it(seeded, store_url, tmp_path, monkeypatch):
