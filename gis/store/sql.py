@@ -258,17 +258,9 @@ def intersecting(candidates, box) -> list[bool]:
     or GeoJSON text: the envelopes decide most; the rest are parsed and tested together by GEOS
     (shapely's vectorised functions). A geometry of None means the envelope is known to lie
     inside the box."""
-    flags, pending = [], []
-    for i, (bounds, geometry) in enumerate(candidates):
-        decided = True if geometry is None else bbox_decides(bounds, box)
-        flags.append(decided)
-        if decided is None:
-            pending.append(i)
-    if pending:
-        geometries = _parse_geometries([candidates[i][1] for i in pending])
-        for i, hit in zip(pending, shapely.intersects(geometries, box_geometry(box))):
-            flags[i] = bool(hit)
-    return flags
+    decided = [True if geometry is None else bbox_decides(bounds, box) for bounds, geometry in candidates]
+    tested = iter(straddlers_intersecting([g for (_b, g), d in zip(candidates, decided) if d is None], box))
+    return [next(tested) if d is None else d for d in decided]
 
 
 def straddlers_intersecting(edges, box) -> list[bool]:
