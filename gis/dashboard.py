@@ -18,7 +18,7 @@ import re
 from markupsafe import Markup, escape
 
 from gis import schema, style, targets as targets_mod
-from gis.formatting import fmt_date, fmt_number
+from gis.formatting import fmt_date, fmt_number, untranslated
 from gis.milestones import last_day  # "2017" -> 2017-12-31; also imported from here by others
 
 CLOSED_STATUSES = ("completion", "maintenance", "cancelled")
@@ -32,10 +32,6 @@ UNKNOWN_FILL = "#aab4be"
 
 def today_in_vietnam() -> dt.date:
     return dt.datetime.now(VIETNAM).date()
-
-
-def _identity(text, **kwargs):
-    return text % kwargs if kwargs else text
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -184,7 +180,7 @@ def summarise(features, history_entries, today: dt.date, lang: str = "vi", gette
     features: GeoJSON features from the store; history_entries: HistoryEntry (or dicts),
     newest first; today: the date lateness is measured against.
     """
-    _ = gettext or _identity
+    _ = gettext or untranslated
     features = [f for f in features if isinstance(f, dict)]
     statuses = _ordered_codes("status", {str((f.get("properties") or {}).get("status")) for f in features})
     by_sector = _cross_table(features, "sector", "sector", statuses, lang, keep_empty=True)
@@ -313,7 +309,7 @@ def stacked_bar_chart(chart_id: str, title: str, rows: list[dict], series: list[
     rows: [{"title": label, "counts": {series code: n}}]; series: [{"code", "title",
     "colour", "ink"}] in stacking order. Returns a <figure> with the SVG and a table.
     """
-    _ = gettext or _identity
+    _ = gettext or untranslated
     cid = _safe_id(chart_id)
     width, label_w, gap, right = 760, 250, 10, 56
     bar_x = label_w + gap
@@ -395,7 +391,7 @@ def column_chart(chart_id: str, title: str, bars: list[dict], *, lang: str = "vi
                  note: str = "") -> Markup:
     """Vertical bars: bars = [{"title", "value", "colour"?}]. target = {"value", "label"} draws a
     dashed line. extra_columns = [(header, [value per bar])] adds columns to the table only."""
-    _ = gettext or _identity
+    _ = gettext or untranslated
     cid = _safe_id(chart_id)
     width, height = 640, 300
     left, right, top, bottom = 56, 16, 40 if target else 26, 56
@@ -449,7 +445,7 @@ def column_chart(chart_id: str, title: str, bars: list[dict], *, lang: str = "vi
 
 def charts(summary: dict, lang: str = "vi", gettext=None) -> dict:
     """{name: Markup figure} for the page, drawn from ``summarise``'s output."""
-    _ = gettext or _identity
+    _ = gettext or untranslated
     series = [{"code": s["code"], "title": s["title"], "colour": s["colour"], "ink": s["ink"]}
               for s in summary["statuses"]]
     out = {

@@ -12,8 +12,8 @@ import math
 from markupsafe import Markup, escape
 
 from gis import progress, schedule
-from gis.dashboard import CHAR_W, _figure, _identity, _n, _safe_id, _svg_open, _tag, _text
-from gis.formatting import fmt_date, fmt_number
+from gis.dashboard import CHAR_W, _figure, _n, _safe_id, _svg_open, _tag, _text
+from gis.formatting import fmt_date, fmt_number, untranslated
 from gis.milestones import last_day
 
 CITY_STYLE = {"colour": "#1f2933", "width": 3.5, "dash": None}
@@ -57,7 +57,7 @@ def line_chart(chart_id: str, title: str, series: list[dict], x_ticks: list[tupl
     [(x, value or None, tip)]}] (a None value breaks the line); x_ticks: [(x, label)];
     x_range: (min x, max x); markers: [(x, label)] drawn as labelled vertical lines.
     ``table`` is the HTML of the table beside it."""
-    _ = gettext or _identity
+    _ = gettext or untranslated
     cid = _safe_id(chart_id)
     width, left, right = 640, 52, 20
     parts, x, y = [], 0, 4
@@ -126,7 +126,7 @@ def _year_ticks(first: int, last: int) -> list[int]:
 def project_chart(feature: dict, entries, lang: str = "vi", gettext=None) -> Markup | None:
     """The project's physical and financial progress over time, with its planned line; None when
     the history holds no progress figure at all."""
-    _ = gettext or _identity
+    _ = gettext or untranslated
     curves = progress.project_progress(feature, entries)
     if not curves["physical"] and not curves["financial"]:
         return None
@@ -172,7 +172,7 @@ def rollup_summary(features, entries, today: dt.date, lang: str = "vi", gettext=
     """``gis.progress.rollup`` with titles, for the dashboard and its JSON twin."""
     from gis.mapview import sector_groups
 
-    _ = gettext or _identity
+    _ = gettext or untranslated
     data = progress.rollup(features, entries, today)
     titles = dict(sector_groups(lang))
     data["city"]["title"] = _("Whole city")
@@ -183,7 +183,7 @@ def rollup_summary(features, entries, today: dt.date, lang: str = "vi", gettext=
 
 def rollup_chart(data: dict, key: str = "physical", lang: str = "vi", gettext=None) -> Markup:
     """City and sector-group lines by year, from ``rollup_summary`` (key: physical or financial)."""
-    _ = gettext or _identity
+    _ = gettext or untranslated
     lines = [("city", data["city"], CITY_STYLE)] + [(g["code"], g, GROUP_STYLES.get(g["code"], OTHER_STYLE))
                                                     for g in data["groups"]]
     years = data["years"]

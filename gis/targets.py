@@ -21,6 +21,8 @@ import os
 import re
 from functools import lru_cache
 
+from gis.formatting import untranslated
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS_PATH = os.path.join(ROOT, "data", "targets.json")
 PERIODS = ("year", "H1")
@@ -224,10 +226,6 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))
 RECORDING_ROLES = ("admin",)  # the Department of Planning and Investment's planners
 
 
-def _identity(text, **kwargs):
-    return text % kwargs if kwargs else text
-
-
 def this_year() -> int:
     return dt.datetime.now(VIETNAM).year
 
@@ -251,7 +249,7 @@ def parse_number(text: str, gettext=None) -> float:
     single separator followed by exactly three digits is ambiguous. Raises ValueError
     with a message for people.
     """
-    _ = gettext or _identity
+    _ = gettext or untranslated
     clean = "".join(str(text or "").split())
     if not _NUMBER.match(clean):
         raise ValueError(_("Enter a number such as 7.5 or 7,5, without thousands separators."))
@@ -271,7 +269,7 @@ def clean_record(doc: dict, *, target, part, year, period, value, source, note=N
     "year" or "H1"; value: a finite number; source: the report it comes from (1-500
     characters); note: up to 2000 characters.
     """
-    _ = gettext or _identity
+    _ = gettext or untranslated
     problems: dict = {}
 
     def bad(field, message):

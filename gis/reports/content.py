@@ -12,17 +12,13 @@ import re
 
 from gis import dashboard, schema, targets as targets_mod
 from gis.errors import NotFound
-from gis.formatting import fmt_date, fmt_number, fmt_vnd
+from gis.formatting import fmt_date, fmt_number, fmt_vnd, untranslated
 from gis.history import local_date, states_at_date
 from gis.reports.periods import Period
 
 CREATE_ACTIONS = ("create", "seed")
 ISSUER = {"vi": "Sở Kế hoạch và Đầu tư thành phố Cần Thơ", "en": "Can Tho City Department of Planning and Investment"}
 TEXT_LIMIT = 200  # characters of an old/new value shown in the HTML/PDF list of changes
-
-
-def _identity(text, **kwargs):
-    return text % kwargs if kwargs else text
 
 
 # -- the state at the end of the period -------------------------------------------------------------------
@@ -75,7 +71,7 @@ def _date_conflicts(features, first_recorded_ids: set, end: dt.date, lang: str) 
 
 # -- changes in the period ----------------------------------------------------------------------------
 
-def _field_titles(lang: str, _=_identity) -> dict:
+def _field_titles(lang: str, _=untranslated) -> dict:
     titles = {fl.name: fl.title(lang) for fl in schema.fields()}
     titles["geometry"] = _("Location on the map")
     titles["archived"] = _("Archived")
@@ -97,7 +93,7 @@ def _clip(text: str, limit: int | None) -> str:
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
-def value_text(field: str, value, lang: str = "vi", _=_identity, limit: int | None = TEXT_LIMIT) -> str:
+def value_text(field: str, value, lang: str = "vi", _=untranslated, limit: int | None = TEXT_LIMIT) -> str:
     """A history value (old or new) for people."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
@@ -130,14 +126,14 @@ def value_text(field: str, value, lang: str = "vi", _=_identity, limit: int | No
     return _clip(value, limit)
 
 
-def action_titles(_=_identity) -> dict:
+def action_titles(_=untranslated) -> dict:
     return {"seed": _("loaded from the plan's data"), "create": _("created"), "update": _("updated"),
             "archive": _("archived"), "unarchive": _("taken out of the archive"),
             "restore": _("restored an earlier version"), "confirm": _("confirmed"),
             "milestone": _("dated milestone from the sources")}
 
 
-def period_changes(entries, period: Period, names: dict, lang: str = "vi", _=_identity,
+def period_changes(entries, period: Period, names: dict, lang: str = "vi", _=untranslated,
                    limit: int | None = TEXT_LIMIT) -> list[dict]:
     """Every history entry dated in the period (Vietnam time), oldest first, with its field changes."""
     titles, order, actions = _field_titles(lang, _), _field_order(), action_titles(_)
@@ -227,7 +223,7 @@ def build_report(period: Period, features, entries, today: dt.date, lang: str = 
                  targets_doc: dict | None = None, now: dt.datetime | None = None) -> Report:
     """The report of ``period``. features: current features, archived included; entries: the whole
     history; today: the date in Vietnam (periods not yet ended are reported up to today)."""
-    _ = gettext or _identity
+    _ = gettext or untranslated
     if not period.has_started(today):
         raise NotFound(f"the period {period.key} has not started yet")
     ended = period.has_ended(today)

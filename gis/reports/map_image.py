@@ -9,15 +9,11 @@ import base64
 import io
 
 from gis import schema, style
-from gis.formatting import fmt_number
+from gis.formatting import fmt_number, untranslated
 
 MAP_CRS = "EPSG:32648"  # UTM zone 48N: metres, for the scale bar
 MAP_LAYERS = ("districts", "city", "rivers")  # drawn in this order, under the projects
 ROUND = (1, 2, 5)
-
-
-def _identity(text, **kwargs):
-    return text % kwargs if kwargs else text
 
 
 def _nice_length(span_m: float) -> int:
@@ -47,7 +43,7 @@ def render_map(features, layers, lang: str = "vi", gettext=None, *, fmt: str = "
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    _ = gettext or _identity
+    _ = gettext or untranslated
     by_name = {entry.get("name"): feats for entry, feats in layers if feats}
     frames = {name: gpd.GeoDataFrame.from_features(by_name[name], crs="EPSG:4326").to_crs(MAP_CRS)
               for name in MAP_LAYERS if by_name.get(name)}

@@ -7,12 +7,8 @@ from __future__ import annotations
 import io
 
 from gis import history
-from gis.formatting import fmt_number
+from gis.formatting import fmt_number, untranslated
 from gis.reports.content import Report
-
-def _identity(text, **kwargs):
-    return text % kwargs if kwargs else text
-
 
 def xlsx_bytes(report: Report, gettext=None) -> bytes:
     """The report as a workbook: by sector, by agency, changes, behind schedule, targets, about."""
@@ -20,7 +16,7 @@ def xlsx_bytes(report: Report, gettext=None) -> bytes:
 
     from gis.export import _xlsx_sheet  # the project's cell writer: text is never a formula
 
-    _ = gettext or _identity
+    _ = gettext or untranslated
     d, s = report.data, report.data["summary"]
     lang = d["lang"]
     wb = Workbook()
