@@ -18,14 +18,13 @@ import re
 from markupsafe import Markup, escape
 
 from gis import schema, style, targets as targets_mod
-from gis.formatting import fmt_date, fmt_number, untranslated
+from gis.formatting import VIETNAM, fmt_date, fmt_number, untranslated
 from gis.milestones import last_day  # "2017" -> 2017-12-31; also imported from here by others
 
 CLOSED_STATUSES = ("completion", "maintenance", "cancelled")
 PROGRESS_BINS = (("0-24", 0, 24), ("25-49", 25, 49), ("50-74", 50, 74), ("75-99", 75, 99), ("100", 100, 100),
                  ("unknown", None, None))
 RECENT_LIMIT = 10
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 ACCENT = "#0b5d8f"
 UNKNOWN_FILL = "#aab4be"
 

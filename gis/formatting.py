@@ -7,6 +7,7 @@ import functools
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # Indochina Time all year: dates the plan's readers live by
 DATE_PATTERNS = {"vi": ("dd/MM/yyyy", "MM/yyyy"), "en": ("d MMM yyyy", "MMM yyyy")}
 
 
@@ -28,7 +29,7 @@ def _fmt_date(text: str, lang: str) -> str:
         if len(text) == 10:
             return format_date(dt.date.fromisoformat(text), full, locale=lang)
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return format_datetime(moment, full + " HH:mm", locale=lang, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        return format_datetime(moment, full + " HH:mm", locale=lang, tzinfo=VIETNAM)
     except ValueError:
         return text
 

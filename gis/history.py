@@ -6,9 +6,9 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from gis.errors import NotFound
+from gis.formatting import VIETNAM
 
 STORE_MANAGED = ("version", "updated_at", "archived")
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 NO_VERSION = ("milestone", "confirm")  # history rows that describe or check a version without making one
 
 

@@ -21,7 +21,7 @@ import os
 import re
 from functools import lru_cache
 
-from gis.formatting import untranslated
+from gis.formatting import VIETNAM, untranslated
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS_PATH = os.path.join(ROOT, "data", "targets.json")
@@ -222,7 +222,6 @@ FIRST_YEAR = 2016  # the plan's period starts in 2016
 SOURCE_MAX = 500
 NOTE_MAX = 2000
 VALUE_LIMIT = 1e15  # far above any target (300,000 billion VND), far below what a column cannot hold
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 RECORDING_ROLES = ("admin",)  # the Department of Planning and Investment's planners
 
 
