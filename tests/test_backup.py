@@ -1,5 +1,4 @@
 """`flask backup PATH` / `flask restore PATH` reproduce every project, history row and account."""
-import pytest
 
 from app import create_app
 from gis import accounts

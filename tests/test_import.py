@@ -13,7 +13,6 @@ import zipfile
 import geopandas as gpd
 import pyogrio
 import pytest
-import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import Point, shape
 

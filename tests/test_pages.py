@@ -12,7 +12,6 @@ import pytest
 
 from app import create_app
 from gis.assets import external_urls
-from gis.search import fold
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOSTILE = '<img src=x onerror=alert(1)> ${alert(2)} `x` </script><script>alert(3)</script>'

@@ -3,7 +3,6 @@ restore, archive, API tokens and PATCH, throttling. Runs on both store backends.
 import json
 import re
 import subprocess
-import sys
 import os
 
 import pytest

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from gis import schema, style, targets
+from gis import style, targets
 from gis.errors import BadRequest, NotFound
 from gis.reports import content, map_image, pdf, periods, xlsx
 from gis.store.base import HistoryEntry

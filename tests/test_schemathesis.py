@@ -21,7 +21,7 @@ import traceback
 import pytest
 import schemathesis
 from flask import got_request_exception
-from hypothesis import assume, given, strategies as st
+from hypothesis import given, strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode

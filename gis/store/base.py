@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 
 @dataclasses.dataclass(frozen=True)

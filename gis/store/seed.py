@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Callable, Optional
+from typing import Optional
 
 from gis.errors import Invalid
 from gis.store.base import ProjectQuery, Store

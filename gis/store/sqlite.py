@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.pool import StaticPool
 
-from gis.store.sql import SqlStore, projects
+from gis.store.sql import SqlStore
 
 _WRITE_OPTION = "gis_sqlite_write"
 _RTREE = {"projects": "projects_rtree", "layer_features": "layer_rtree"}
