@@ -278,3 +278,12 @@ def sign_in(page, server, email, password):
     page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(server + "/planner")
+
+
+def zoom_to(page, lat: float, lon: float, zoom: int) -> None:
+    """Centre the map on (lat, lon) at ``zoom`` without animation, then wait for the marker
+    clusters' own animation: splitting, they glide pins from the cluster's place to their own
+    (a CSS transition while the map pane has ``leaflet-cluster-anim``, ~300 ms). A pointer
+    pressed on a pin in that time can be released on the map, and then nothing opens."""
+    page.evaluate("([lat, lon, z]) => { window.cantho.map.setView([lat, lon], z, {animate: false}); }", [lat, lon, zoom])
+    page.wait_for_function("() => !document.querySelector('.leaflet-map-pane.leaflet-cluster-anim')")

@@ -12,6 +12,8 @@ import pytest
 
 from gis import mapview, schema
 
+from .conftest import zoom_to
+
 pytestmark = pytest.mark.browser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -79,7 +81,7 @@ def open_popup(page, feature, zoom=16, by_script=False):
     by_script opens the popup with layer.openPopup() instead: no pointer event, so no tooltip.
     """
     lon, lat = feature["geometry"]["coordinates"]
-    page.evaluate("([lat, lon, z]) => { window.cantho.map.setView([lat, lon], z, {animate: false}); }", [lat, lon, zoom])
+    zoom_to(page, lat, lon, zoom)
     lang = page.evaluate("() => document.documentElement.lang")
     title = feature["properties"]["name_vi" if lang == "vi" else "name_en"]
     pin = page.locator(".leaflet-marker-pane").get_by_title(title, exact=True).locator(".cantho-pin")
@@ -216,7 +218,7 @@ def test_html_in_project_names_stays_text_in_the_tooltip(live_server, page, api,
     feature = api(f"/api/projects/{XSS_ID}")
     open_map(page, live_server + "/")
     lon, lat = feature["geometry"]["coordinates"]
-    page.evaluate("([lat, lon]) => { window.cantho.map.setView([lat, lon], 16, {animate: false}); }", [lat, lon])
+    zoom_to(page, lat, lon, 16)
     page.locator(".leaflet-marker-pane").get_by_title(XSS_PAYLOAD, exact=True).hover()
     tooltip = page.locator(".leaflet-tooltip").first
     tooltip.wait_for(state="visible")

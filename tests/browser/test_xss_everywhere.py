@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from .conftest import _server_env, gunicorn
+from .conftest import _server_env, gunicorn, zoom_to
 from .conftest import sign_in as conftest_sign_in
 
 pytestmark = pytest.mark.browser
@@ -134,7 +134,7 @@ def test_map_popups_and_tooltips_show_payloads_as_text(server, page, watch, path
     page.wait_for_function(READY)
     for i, (key, payload) in enumerate(PAYLOADS.items()):
         lon, lat = coordinates(i)
-        page.evaluate("([lat, lon]) => { window.cantho.map.setView([lat, lon], 16, {animate: false}); }", [lat, lon])
+        zoom_to(page, lat, lon, 16)
         pin = page.locator(".leaflet-marker-pane").get_by_title(payload, exact=True)
         pin.first.wait_for(state="visible")
         pin.first.hover()
