@@ -33,12 +33,12 @@ from gis import api
 from gis.api import Result
 from gis.errors import BadRequest, GisError, NotFound
 from gis.geo import iter_positions, parse_bbox
+from gis.openapi.oas import OPENAPI_JSON
 from gis.store.base import ProjectQuery
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
-OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA_JSON = "application/schema+json"
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -506,10 +506,10 @@ def schema(ctx: Context, collection_id: str, args) -> Result:
     driver reads it to know every attribute and its type, not only those of the first page."""
     check_params(args, COMMON_PARAMS)
     coll = find_collection(ctx, collection_id)
-    from gis import openapi
+    from gis.openapi import model
 
     if coll.layer is None:
-        props = openapi.project_properties_for_clients()
+        props = model.project_properties_for_clients()
     else:
         props = _inferred_properties(ctx.store.list_layer(coll.id))
         props.pop("id", None)  # the Feature's "id" member carries it (GDAL would list "id" twice)
@@ -574,6 +574,6 @@ def _inferred_properties(features) -> dict:
 def api_definition(ctx: Context, args) -> Result:
     """The OpenAPI 3.0 document of these endpoints (rel service-desc)."""
     check_params(args, COMMON_PARAMS)
-    from gis import openapi
+    from gis.openapi import ogc_api
 
-    return Result(200, openapi.ogc_document(ctx.base_url, list_collections(ctx), ctx.lang), OPENAPI_JSON)
+    return Result(200, ogc_api.ogc_document(ctx.base_url, list_collections(ctx), ctx.lang), OPENAPI_JSON)

@@ -7,7 +7,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from app import create_app
-from gis import ogc, openapi, schema
+from gis import ogc, schema
+from gis.openapi import app_api, docs, oas, ogc_api
 
 
 def with_docs(app):
@@ -41,28 +42,28 @@ def documented_routes(app):
 
 
 def test_the_api_document_is_valid_openapi_30():
-    doc = openapi.api_document("http://127.0.0.1:5000")
+    doc = app_api.api_document("http://127.0.0.1:5000")
     assert doc["openapi"].startswith("3.0.")
     validate(doc)
 
 
 def test_the_validator_is_real():
-    doc = openapi.api_document()
+    doc = app_api.api_document()
     doc["components"]["schemas"]["Error"]["properties"]["error"]["type"] = ["string", "null"]  # 3.1 style
     with pytest.raises(Exception):
         validate(doc)
 
 
 def test_every_api_route_of_the_app_is_documented(app):
-    doc = openapi.api_document()
+    doc = app_api.api_document()
     routes = documented_routes(app)
     assert ("/api/projects", "get") in routes and ("/api/projects/{project_id}", "get") in routes
     missing = sorted(f"{m.upper()} {p}" for p, m in routes if m not in doc["paths"].get(p, {}))
-    assert not missing, "add these to gis.openapi.API_PATHS: " + ", ".join(missing)
+    assert not missing, "add these to gis.openapi.app_api.API_PATHS: " + ", ".join(missing)
 
 
 def test_project_schema_follows_the_data_model():
-    doc = openapi.api_document()
+    doc = app_api.api_document()
     project = doc["components"]["schemas"]["Project"]
     props = project["properties"]["properties"]["properties"]
     assert set(props) == {f.name for f in schema.fields()} | {"version", "updated_at", "archived"}
@@ -83,7 +84,7 @@ def test_to_oas30_converts_json_schema_2020_12():
         "c": {"oneOf": [{"const": "x", "title": "Ex", "x-title-vi": "Ích"}, {"const": "y"}]},
         "e": {"type": "array", "items": {"type": ["integer", "null"]}, "examples": [[1]]},
     }, "$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
-    out = openapi.to_oas30(node, defs)
+    out = oas.to_oas30(node, defs)
     assert "$schema" not in out and "$defs" not in out
     assert out["properties"]["a"] == {"type": "string", "nullable": True, "pattern": "^x$", "title": "A"}
     assert out["properties"]["b"] == {"enum": ["Feature"], "type": "string"}
@@ -94,11 +95,11 @@ def test_to_oas30_converts_json_schema_2020_12():
 
 
 def test_add_operation_extends_the_document(monkeypatch):
-    monkeypatch.setattr(openapi, "API_PATHS", copy.deepcopy(openapi.API_PATHS))
-    openapi.add_operation("/api/projects/{project_id}/history", "GET", {
+    monkeypatch.setattr(app_api, "API_PATHS", copy.deepcopy(app_api.API_PATHS))
+    app_api.add_operation("/api/projects/{project_id}/history", "GET", {
         "summary": "History of a project", "parameters": [{"$ref": "#/components/parameters/project_id"}],
         "responses": {"200": {"description": "Newest first."}}})
-    doc = openapi.api_document()
+    doc = app_api.api_document()
     assert doc["paths"]["/api/projects/{project_id}/history"]["get"]["summary"] == "History of a project"
     validate(doc)
 
@@ -115,10 +116,10 @@ def test_the_docs_page_lists_every_operation_without_a_cdn(app):
     resp = app.test_client().get("/api/docs")
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     html = resp.get_data(as_text=True)
-    doc = openapi.api_document()
+    doc = app_api.api_document()
     for path, item in doc["paths"].items():
         for method in item:
-            if method in openapi.METHODS:
+            if method in docs.METHODS:
                 assert f'data-method="{method.upper()}" data-path="{path}"' in html
     assert not re.search(r'<(script|link|img)\b[^>]*\b(src|href)="(https?:)?//', html)
     assert "<script" not in html.split("</header>", 1)[1]  # server-rendered: no script needed
@@ -126,8 +127,8 @@ def test_the_docs_page_lists_every_operation_without_a_cdn(app):
 
 
 def test_operations_for_docs_resolves_references():
-    doc = openapi.api_document()
-    ops = {(o["method"], o["path"]): o for o in openapi.operations_for_docs(doc)}
+    doc = app_api.api_document()
+    ops = {(o["method"], o["path"]): o for o in docs.operations_for_docs(doc)}
     listing = ops[("GET", "/api/projects")]
     assert [p["name"] for p in listing["parameters"]] == ["status", "sector", "lead_agency", "bbox", "at"]
     assert "maintenance" in listing["parameters"][0]["schema"]
@@ -142,7 +143,7 @@ def test_the_ogc_document_is_valid_for_any_collections():
                    ogc.layer_collection("districts", {"title_vi": "Quận", "title_en": "Districts",
                                                       "accuracy": "indicative", "licence": "Ours."})]
     for lang in ("vi", "en"):
-        doc = openapi.ogc_document("http://127.0.0.1:5000/ogc", collections, lang)
+        doc = ogc_api.ogc_document("http://127.0.0.1:5000/ogc", collections, lang)
         validate(doc)
         assert doc["servers"] == [{"url": "http://127.0.0.1:5000/ogc"}]
         items = doc["paths"]["/collections/rivers/items"]["get"]
@@ -155,7 +156,7 @@ def test_the_ogc_document_is_valid_for_any_collections():
 def test_export_formats_come_from_the_exporter():
     from gis import export
 
-    doc = openapi.api_document()
+    doc = app_api.api_document()
     assert doc["components"]["parameters"]["format"]["schema"]["enum"] == list(export.FORMATS)
     content = doc["paths"]["/api/projects/export"]["get"]["responses"]["200"]["content"]
     assert set(content) == {f.mime.split(";")[0] for f in export.FORMATS.values()}

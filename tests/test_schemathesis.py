@@ -1,6 +1,6 @@
 """Schemathesis against the app's own OpenAPI document (``/api/openapi.json``): no 5xx.
 
-The document (gis/openapi.py) is loaded from the app in-process (WSGI) and every operation
+The document (gis/openapi/app_api.py) is loaded from the app in-process (WSGI) and every operation
 in it is called with cases generated from it — ``positive`` ones (valid by the document)
 and ``negative`` ones (each breaking it somewhere) — with the ``not_a_server_error`` check.
 ``PATCH /api/projects/{project_id}`` is fuzzed three ways: without a token, with an
@@ -58,9 +58,9 @@ def served(tmp_path_factory):
 
 def _operations():
     """(label, method, path) of every operation in the document, read once at collection."""
-    from gis import openapi
+    from gis.openapi.app_api import api_document
 
-    doc = openapi.api_document("/")
+    doc = api_document("/")
     return [(f"{m.upper()} {p}", m, p) for p, ops in doc["paths"].items() for m in ops
             if m in ("get", "post", "put", "patch", "delete")]
 

@@ -15,9 +15,11 @@ import json
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from gis import ogc, openapi, schema
+from gis import ogc, schema
 from gis.api import Result
 from gis.errors import GisError
+from gis.openapi.app_api import api_document
+from gis.openapi.docs import operations_for_docs
 from gis.web import args, error_page, get_store, respond
 from gis.web.i18n import current_lang
 
@@ -51,7 +53,7 @@ def _answer(result: Result, fmt: str, template: str, **context):
         data = json.loads(result.body) if isinstance(result.body, str) else result.body
         lang = current_lang()
         resp = current_app.make_response(render_template(
-            template, data=data, openapi_operations=openapi.operations_for_docs,
+            template, data=data, openapi_operations=operations_for_docs,
             code_title=lambda name, code: schema.code_title(name, code, lang), **context))
     else:
         resp = respond(result)
@@ -148,12 +150,12 @@ def _field_codelists(collection_id) -> dict:
 
 @docs_bp.get("/api/openapi.json")
 def api_openapi():
-    doc = openapi.api_document(request.host_url.rstrip("/") + request.script_root)
+    doc = api_document(request.host_url.rstrip("/") + request.script_root)
     return respond(Result(200, doc))  # application/json: readable in a browser
 
 
 @docs_bp.get("/api/docs")
 def api_docs():
-    doc = openapi.api_document(request.host_url.rstrip("/") + request.script_root)
+    doc = api_document(request.host_url.rstrip("/") + request.script_root)
     return render_template("api_docs.html", doc=doc, json_url=url_for("api_docs.api_openapi"),
-                           openapi_operations=openapi.operations_for_docs)
+                           openapi_operations=operations_for_docs)
