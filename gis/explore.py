@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from typing import Optional
 
-from gis import replay, schedule, search, schema
+from gis import history, replay, schedule, search, schema
 from gis.api import param_values, parse_project_query
 from gis.errors import BadRequest
 
@@ -87,11 +87,7 @@ def keep_selected(features, sel: Selection, store, *, on: dt.date,
                   stale_after_days: int = schedule.DEFAULT_STALE_AFTER_DAYS):
     """The filters the store cannot apply (district, q, flag on the date ``on``), one feature at
     a time: ``features`` may be a stream (gis.export reads the store in batches)."""
-    by_project = None
-    if sel.flag:
-        by_project = {}
-        for e in store.history(limit=None):
-            by_project.setdefault(str(e.project_id), []).append(e)
+    by_project = history.by_project(store.history(limit=None)) if sel.flag else None
     for f in features:
         if not (search.matches_district(f, sel.district) and search.matches_text(f, sel.q)):
             continue

@@ -95,19 +95,25 @@ def state_at_date(current: dict, entries, day: dt.date) -> tuple[dict | None, st
     return feature, basis
 
 
+def by_project(entries) -> dict:
+    """{project id (text): its HistoryEntry rows} from the whole history (any order)."""
+    out: dict = {}
+    for e in entries:
+        out.setdefault(str(e.project_id), []).append(e)
+    return out
+
+
 def states_at_date(features, entries, day: dt.date) -> tuple[list[dict], dict]:
     """Every project as it was at the end of ``day``, public ones only, and what the history could not tell.
 
     features: current features, archived included; entries: the whole history (any order).
     Returns (features, {"first_recorded": [ids], "milestones": [ids]}).
     """
-    by_project: dict = {}
-    for e in entries:
-        by_project.setdefault(str(e.project_id), []).append(e)
+    entries_of = by_project(entries)
     out, info = [], {"first_recorded": [], "milestones": []}
     for current in features:
         pid = str(current.get("id"))
-        feature, basis = state_at_date(current, by_project.get(pid, []), day)
+        feature, basis = state_at_date(current, entries_of.get(pid, []), day)
         if feature is None or feature["properties"].get("archived"):
             continue
         if basis in info:

@@ -19,7 +19,7 @@ import datetime as dt
 from gis import schema, style
 from gis.dashboard import CLOSED_STATUSES, lateness, project_name, whole_months_between
 from gis.formatting import fmt_date
-from gis.history import local_date
+from gis.history import by_project as history_by_project, local_date
 from gis.milestones import DONE, last_day
 
 DEFAULT_STALE_AFTER_DAYS = 183  # the plan's 6-month reporting cycle
@@ -101,9 +101,7 @@ def schedule_facts(feature: dict, entries, today: dt.date,
 
 def schedule_index(features, entries, today: dt.date, stale_after_days: int = DEFAULT_STALE_AFTER_DAYS) -> dict:
     """{project id: schedule_facts} for every feature; entries: the whole history (any order)."""
-    by_project: dict = {}
-    for e in entries:
-        by_project.setdefault(str(e.project_id), []).append(e)
+    by_project = history_by_project(entries)
     return {str(f.get("id")): schedule_facts(f, by_project.get(str(f.get("id")), []), today, stale_after_days)
             for f in features}
 
